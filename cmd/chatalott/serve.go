@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/certs"
+	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/keys"
+	"github.com/chatalott/chatalott/sessions"
+	"github.com/chatalott/chatalott/sqlstore"
+	"github.com/chatalott/chatalott/web"
+)
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q is not known; use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// openDatabase opens and migrates the configured database.
+func openDatabase(ctx context.Context, cfg *config, logger *slog.Logger) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, name := range applied {
+		logger.Info("migration applied", "migration", name, "dialect", db.Dialect)
+	}
+	return db, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("serve", "Run the Chatalott web server. With no configuration it uses SQLite and a self-signed\ncertificate in the data folder; DATABASE_URL=postgres://… switches to PostgreSQL.", stderr)
+	cfg.addServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+
+	db, err := openDatabase(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logger.Info("database ready", "dialect", db.Dialect)
+
+	ring, created, err := keys.Load("CHATALOTT_SESSION_KEYS", filepath.Join(cfg.DataDir, "keys"), "session-keys")
+	if err != nil {
+		return err
+	}
+	if created {
+		logger.Info("generated session signing key", "path", filepath.Join(cfg.DataDir, "keys", "session-keys"))
+	}
+
+	cert, err := loadCertificate(&cfg, logger)
+	if err != nil {
+		return err
+	}
+
+	hasher, err := accounts.NewHasher(cfg.BcryptCost)
+	if err != nil {
+		return err
+	}
+	accountStore := &sqlstore.AccountStore{DB: db}
+	srv := &web.Server{
+		Accounts:     &accounts.Service{Store: accountStore, Hasher: hasher, Now: time.Now, NewID: chatalott.NewID},
+		AccountStore: accountStore,
+		Sessions: &sessions.Manager{Store: &sqlstore.SessionStore{DB: db}, Keys: ring, Now: time.Now,
+			IdleTimeout: cfg.SessionIdle, AbsoluteLifetime: cfg.SessionLifetime, TouchInterval: sessions.DefaultTouchInterval},
+		Contacts: &contacts.Service{Store: &sqlstore.ContactStore{DB: db}, Now: time.Now, NewID: chatalott.NewID},
+		Health: func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			return db.Ping(ctx)
+		},
+		Logger: logger,
+	}
+	handler, err := srv.Handler()
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, &cfg, handler, cert, logger, stdout)
+}
+
+func loadCertificate(cfg *config, logger *slog.Logger) (tls.Certificate, error) {
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return tls.Certificate{}, fmt.Errorf("load --tls-cert %s and --tls-key %s: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		return cert, nil
+	}
+	dir := filepath.Join(cfg.DataDir, "tls")
+	cert, created, err := certs.LoadOrCreateSelfSigned(dir, time.Now())
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if created {
+		logger.Info("generated self-signed certificate for localhost", "path", filepath.Join(dir, certs.CertFile))
+	}
+	return cert, nil
+}
+
+// listenAndServe runs the HTTPS server and the redirecting HTTP server
+// until ctx ends, then shuts both down, letting requests in flight finish.
+func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, cert tls.Certificate, logger *slog.Logger, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on --addr %s: %w", cfg.Addr, err)
+	}
+	httpsAddr := ln.Addr().(*net.TCPAddr)
+	main := &http.Server{
+		Handler:           handler,
+		TLSConfig:         certs.Config(cert),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	servers := []*http.Server{main}
+	errc := make(chan error, 2)
+	go func() { errc <- main.ServeTLS(ln, "", "") }()
+
+	if cfg.HTTPAddr != "" {
+		redirectLn, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			main.Close()
+			return fmt.Errorf("listen on --http-addr %s: %w", cfg.HTTPAddr, err)
+		}
+		redirect := &http.Server{
+			Handler:           redirectToHTTPS(httpsAddr.Port),
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+		servers = append(servers, redirect)
+		go func() { errc <- redirect.Serve(redirectLn) }()
+		logger.Info("redirecting plain HTTP to HTTPS", "addr", redirectLn.Addr().String())
+	}
+
+	url := openURL(cfg.Addr, httpsAddr.Port)
+	logger.Info("Chatalott is running", "url", url, "addr", httpsAddr.String())
+	fmt.Fprintf(stdout, "Chatalott is running. Open %s in your browser.\n", url)
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			for _, s := range servers {
+				s.Close()
+			}
+			return fmt.Errorf("server stopped: %w", err)
+		}
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("shutdown", "err", err)
+		}
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// openURL returns the address to open in a browser: the configured host
+// (localhost when it listens on every interface) and the real port.
+func openURL(addr string, port int) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		host = "[" + host + "]"
+	}
+	return fmt.Sprintf("https://%s:%d/", host, port)
+}
+
+// redirectToHTTPS answers every plain-HTTP request with a permanent redirect
+// to the same host and path on the HTTPS port. It serves nothing else.
+func redirectToHTTPS(httpsPort int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if host == "" {
+			host = "localhost"
+		}
+		target := fmt.Sprintf("https://%s:%d%s", host, httpsPort, r.URL.RequestURI())
+		if httpsPort == 443 {
+			target = "https://" + host + r.URL.RequestURI()
+		}
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Connection", "close")
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	})
+}

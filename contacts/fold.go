@@ -1,0 +1,39 @@
+package contacts
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+var folder = cases.Fold()
+
+// Fold returns s in the form that search compares: compatibility-decomposed,
+// with combining marks removed, case-folded, apostrophes dropped (so that
+// "obrien" finds "O'Brien"), every other run of non-letters and non-digits
+// turned into one space, and trimmed. Search folds both the stored text and
+// the query, so it is accent- and case-insensitive on every database engine.
+func Fold(s string) string {
+	s = folder.String(norm.NFKD.String(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark left by decomposition: "ë" is "e" plus U+0308.
+		case r == '\'' || r == '’' || r == '`' || r == 'ʼ':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,198 @@
+// Package sqlstore stores Chatalott's data in SQLite or PostgreSQL through
+// database/sql. Both engines run the same queries, written with $N bind
+// parameters (which SQLite also accepts); each has its own migration files.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// DB is an open database of either dialect.
+type DB struct {
+	sql     *sql.DB
+	Dialect string
+}
+
+// Open opens databaseURL when it is set (postgres:// or postgresql://), and
+// otherwise the SQLite file chatalott.db in dataDir, creating it if needed.
+func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	if databaseURL != "" {
+		u, err := url.Parse(databaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return nil, fmt.Errorf("sqlstore: DATABASE_URL must start with postgres://; got scheme %q", schemeOf(databaseURL))
+		}
+		return openPostgres(ctx, databaseURL)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlstore: create data folder %s: %w", dataDir, err)
+	}
+	return OpenSQLite(ctx, filepath.Join(dataDir, "chatalott.db"))
+}
+
+func schemeOf(raw string) string {
+	scheme, _, _ := strings.Cut(raw, ":")
+	return scheme
+}
+
+func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: connect to postgres: %w", err)
+	}
+	return &DB{sql: db, Dialect: Postgres}, nil
+}
+
+// OpenSQLite opens the SQLite database file at path in WAL mode.
+func OpenSQLite(ctx context.Context, path string) (*DB, error) {
+	// busy_timeout lets writers wait for each other instead of failing;
+	// _txlock=immediate takes the write lock at BEGIN, so two transactions
+	// never deadlock while upgrading from a read lock.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_time_format=sqlite&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: restrict %s to its owner: %w", path, err)
+	}
+	return &DB{sql: db, Dialect: SQLite}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// SQL returns the underlying handle, for benchmarks and tests.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// migrationLockID is the PostgreSQL advisory lock that serialises
+// migrations when several instances start at once.
+const migrationLockID = 7_340_211_001
+
+// Migrate applies every migration not yet recorded in schema_migrations, in
+// file-name order, each in its own transaction. It returns the names applied.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	defer conn.Close()
+	if db.Dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {
+			return nil, fmt.Errorf("sqlstore: migrate: take lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockID)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return nil, fmt.Errorf("sqlstore: migrate: create schema_migrations: %w", err)
+	}
+
+	dir := "migrations/" + db.Dialect
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+
+	var applied []string
+	for _, name := range names {
+		var seen int
+		err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, name).Scan(&seen)
+		if err != nil {
+			return applied, fmt.Errorf("sqlstore: migrate: check %s: %w", name, err)
+		}
+		if seen > 0 {
+			continue
+		}
+		body, err := migrationFiles.ReadFile(dir + "/" + name)
+		if err != nil {
+			return applied, fmt.Errorf("sqlstore: migrate: %w", err)
+		}
+		if err := applyMigration(ctx, conn, name, string(body)); err != nil {
+			return applied, err
+		}
+		applied = append(applied, name)
+	}
+	return applied, nil
+}
+
+func applyMigration(ctx context.Context, conn *sql.Conn, name, body string) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, name); err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: record: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: commit: %w", name, err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("sqlstore: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+// Package sqlstoretest opens migrated, isolated databases of each dialect
+// for tests: a fresh SQLite file, and a fresh PostgreSQL schema that is
+// dropped when the test ends.
+package sqlstoretest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chatalott/chatalott/sqlstore"
+)
+
+// DefaultPostgresURL is the PostgreSQL server tests use when
+// CHATALOTT_TEST_DATABASE_URL is not set: the local server with trust auth.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Dialects lists the engines every storage test runs on.
+var Dialects = []string{sqlstore.SQLite, sqlstore.Postgres}
+
+// PostgresURL returns the server URL for PostgreSQL tests.
+func PostgresURL() string {
+	if u := os.Getenv("CHATALOTT_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// Open returns a migrated, empty database of dialect that lives as long as
+// t. When PostgreSQL cannot be reached the test is skipped, except under
+// CI=true, where that is a failure.
+func Open(t testing.TB, dialect string) *sqlstore.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var db *sqlstore.DB
+	var err error
+	switch dialect {
+	case sqlstore.SQLite:
+		db, err = sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
+	case sqlstore.Postgres:
+		var dsn string
+		dsn = NewPostgresSchema(t)
+		db, err = sqlstore.Open(ctx, dsn, "")
+	default:
+		t.Fatalf("sqlstoretest: unknown dialect %q", dialect)
+	}
+	if err != nil {
+		t.Fatalf("sqlstoretest: open %s: %v", dialect, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("sqlstoretest: migrate %s: %v", dialect, err)
+	}
+	return db
+}
+
+// NewPostgresSchema creates an empty schema on the test server and returns
+// a database URL whose search_path points at it. The schema is dropped when
+// t ends.
+func NewPostgresSchema(t testing.TB) string {
+	t.Helper()
+	base := PostgresURL()
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = admin.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("sqlstoretest: PostgreSQL at %s is required under CI=true: %v", redact(base), err)
+		}
+		t.Skipf("sqlstoretest: PostgreSQL at %s is not reachable (%v); set CHATALOTT_TEST_DATABASE_URL or start it", redact(base), err)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "test_" + hex.EncodeToString(b)
+	// The schema name is made of hex digits only, so it is safe to splice
+	// into DDL, which takes no bind parameters.
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("sqlstoretest: create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Logf("sqlstoretest: drop schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("sqlstoretest: parse %s: %v", redact(base), err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,249 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/keys"
+	"github.com/chatalott/chatalott/sessions"
+	"github.com/chatalott/chatalott/sqlstore"
+	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
+	"github.com/chatalott/chatalott/web"
+)
+
+// clock is a settable time source shared by every service of a test app.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// testApp is a real Chatalott server on a real database, behind TLS on
+// loopback, with an injected clock.
+type testApp struct {
+	t      *testing.T
+	db     *sqlstore.DB
+	srv    *httptest.Server
+	server *web.Server
+	clock  *clock
+	keys   *keys.Ring
+	logs   *bytes.Buffer
+}
+
+const testPassword = "correct horse battery"
+
+func newTestApp(t *testing.T, dialect string) *testApp {
+	t.Helper()
+	db := sqlstoretest.Open(t, dialect)
+	ring, err := keys.NewRing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasher, err := accounts.NewHasher(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The clock starts at the real time because the cookie jar drops cookies
+	// whose Expires, set from this clock, is in the real past.
+	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	logs := &bytes.Buffer{}
+	accountStore := &sqlstore.AccountStore{DB: db}
+	s := &web.Server{
+		Accounts:     &accounts.Service{Store: accountStore, Hasher: hasher, Now: clk.Now, NewID: chatalott.NewID},
+		AccountStore: accountStore,
+		Sessions: &sessions.Manager{Store: &sqlstore.SessionStore{DB: db}, Keys: ring, Now: clk.Now,
+			IdleTimeout: sessions.DefaultIdleTimeout, AbsoluteLifetime: sessions.DefaultAbsoluteLifetime,
+			TouchInterval: sessions.DefaultTouchInterval},
+		Contacts: &contacts.Service{Store: &sqlstore.ContactStore{DB: db}, Now: clk.Now, NewID: chatalott.NewID},
+		Health:   db.Ping,
+		Logger:   slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)),
+		Now:      clk.Now,
+	}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	return &testApp{t: t, db: db, srv: srv, server: s, clock: clk, keys: ring, logs: logs}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// forEachDialect runs fn against a fresh app on every database engine.
+func forEachDialect(t *testing.T, fn func(t *testing.T, app *testApp)) {
+	for _, dialect := range sqlstoretest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newTestApp(t, dialect))
+		})
+	}
+}
+
+// browser is one client with its own cookie jar, like one browser profile.
+// It does not follow redirects, so tests see each one.
+type browser struct {
+	app    *testApp
+	client *http.Client
+}
+
+func (a *testApp) newBrowser() *browser {
+	jar, _ := cookiejar.New(nil)
+	// Copy the server's client: it is shared, and each browser needs its own jar.
+	c := new(http.Client)
+	*c = *a.srv.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &browser{app: a, client: c}
+}
+
+// response is a finished HTTP exchange with its body read.
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (b *browser) do(req *http.Request) *response {
+	b.app.t.Helper()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.app.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.app.t.Fatal(err)
+	}
+	return &response{Response: resp, Body: string(body)}
+}
+
+func (b *browser) get(path string) *response {
+	b.app.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.app.srv.URL+path, nil)
+	if err != nil {
+		b.app.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) *response {
+	b.app.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.app.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// signUp creates an account and leaves b logged in.
+func (b *browser) signUp(name, email string) {
+	b.app.t.Helper()
+	resp := b.post("/signup", url.Values{"name": {name}, "email": {email}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/contacts" {
+		b.app.t.Fatalf("sign up %s: status %d location %q, want 303 to /contacts; body:\n%s", email, resp.StatusCode, resp.Header.Get("Location"), resp.Body)
+	}
+}
+
+func (b *browser) logIn(email, password string) *response {
+	b.app.t.Helper()
+	return b.post("/login", url.Values{"email": {email}, "password": {password}})
+}
+
+// sessionCookie returns the browser's current session cookie value.
+func (b *browser) sessionCookie() string {
+	u, _ := url.Parse(b.app.srv.URL)
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == web.SessionCookie {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// withCookie returns a new browser that presents only the given session cookie.
+func (a *testApp) withCookie(value string) *browser {
+	b := a.newBrowser()
+	u, _ := url.Parse(a.srv.URL)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: value, Path: "/", Secure: true}})
+	return b
+}
+
+// requireLoggedIn checks that b can open the contact list.
+func requireLoggedIn(t *testing.T, b *browser, who string) {
+	t.Helper()
+	resp := b.get("/contacts")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, "<h1>Contacts</h1>") {
+		t.Fatalf("%s: GET /contacts status %d, want 200 with the contact list", who, resp.StatusCode)
+	}
+}
+
+// requireLoggedOut checks that b is sent to the log-in page from the contact list.
+func requireLoggedOut(t *testing.T, b *browser, who string) {
+	t.Helper()
+	resp := b.get("/contacts")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("%s: GET /contacts status %d location %q, want 303 to /login", who, resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+var nonceAttr = regexp.MustCompile(`nonce-[A-Za-z0-9+/=]+|nonce="[^"]*"`)
+
+// withoutNonce removes per-response nonces so that two bodies can be compared.
+func withoutNonce(s string) string { return nonceAttr.ReplaceAllString(s, "nonce") }
+
+// createContact posts the new-contact form and returns the new contact's id.
+func (b *browser) createContact(form url.Values) string {
+	b.app.t.Helper()
+	resp := b.post("/contacts", form)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/contacts/") {
+		b.app.t.Fatalf("create contact: status %d location %q, want 303 to the contact; body:\n%s", resp.StatusCode, loc, resp.Body)
+	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(loc, "/contacts/"), "?")
+	return id
+}
+
+func countRows(t *testing.T, db *sqlstore.DB, table string) int {
+	t.Helper()
+	var n int
+	// table is one of a fixed set of names chosen by the tests.
+	if err := db.SQL().QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

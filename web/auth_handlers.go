@@ -1,0 +1,129 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+)
+
+type authForm struct {
+	Name  string
+	Email string
+	Next  string
+}
+
+// parseForm reads a urlencoded form of at most maxFormBytes. It reports
+// false after writing an error response.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		status := http.StatusBadRequest
+		msg := "The form could not be read. Reload the page and try again."
+		if strings.Contains(err.Error(), "too large") {
+			status, msg = http.StatusRequestEntityTooLarge, "The form is larger than 1 MiB. Shorten the text and try again."
+		}
+		s.render(w, r, status, "error", page{Title: http.StatusText(status), Data: msg})
+		return false
+	}
+	return true
+}
+
+// safeNext returns next when it is a path on this site, else "/contacts",
+// so the log-in form cannot redirect to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/contacts"
+	}
+	return next
+}
+
+func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
+	if viewerFrom(r) != nil {
+		http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "signup", page{Title: "Create your account", Data: authForm{}})
+}
+
+func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	req := accounts.SignUpRequest{
+		Name:     r.PostForm.Get("name"),
+		Email:    r.PostForm.Get("email"),
+		Password: r.PostForm.Get("password"),
+	}
+	user, _, err := s.Accounts.SignUp(r.Context(), req)
+	if err != nil {
+		fields, formErr := formErrors(err)
+		s.render(w, r, statusFor(chatalott.ErrorCode(err)), "signup", page{Title: "Create your account",
+			Errors: fields, FormError: formErr, Data: authForm{Name: req.Name, Email: req.Email}})
+		return
+	}
+	s.Logger.Info("user signed up", "user_id", user.ID)
+	s.startSession(w, r, user.ID, "/contacts")
+}
+
+func (s *Server) handleLogInForm(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if viewerFrom(r) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", page{Title: "Log in", Data: authForm{Next: next}})
+}
+
+func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	email := r.PostForm.Get("email")
+	next := safeNext(r.PostForm.Get("next"))
+	user, err := s.Accounts.LogIn(r.Context(), email, r.PostForm.Get("password"))
+	if err != nil {
+		if !accounts.IsBadCredentials(err) {
+			s.renderError(w, r, err)
+			return
+		}
+		s.Logger.Info("log-in failed", "reason", "bad credentials")
+		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Log in",
+			FormError: chatalott.ErrorMessage(err), Data: authForm{Email: email, Next: next}})
+		return
+	}
+	// A log-in always gets a new session id, and any session the browser
+	// already had is ended, so a planted session id cannot be carried over.
+	if v := viewerFrom(r); v != nil {
+		if err := s.Sessions.Revoke(r.Context(), v.User.ID, v.Session.ID); err != nil {
+			s.Logger.Warn("revoke previous session at log-in", "user_id", v.User.ID, "err", err)
+		}
+	}
+	s.Logger.Info("user logged in", "user_id", user.ID)
+	s.startSession(w, r, user.ID, next)
+}
+
+// startSession issues a new session for userID, sets its cookie and
+// redirects to next.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID, next string) {
+	token, sess, err := s.Sessions.Issue(r.Context(), userID, r.UserAgent(), clientIP(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	setSessionCookie(w, token, sess.ExpiresAt)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogOut(w http.ResponseWriter, r *http.Request) {
+	if v := viewerFrom(r); v != nil {
+		if err := s.Sessions.Revoke(r.Context(), v.User.ID, v.Session.ID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.Logger.Info("user logged out", "user_id", v.User.ID)
+	}
+	clearSessionCookie(w)
+	http.Redirect(w, r, "/login?notice=logged-out", http.StatusSeeOther)
+}
