@@ -233,3 +233,33 @@ func searchPatterns(folded string) [4]string {
 	}
 	return p
 }
+
+const eachContactSQL = `SELECT ` + contactColumns + ` FROM contacts WHERE workspace_id = $1 ORDER BY sort_key, id`
+
+// EachContact calls fn for every contact of scope's workspace in list
+// order, streaming rows so that memory does not grow with the workspace.
+// It stops at fn's first error and returns it.
+func (s *ContactStore) EachContact(ctx context.Context, scope chatalott.Scope, fn func(*contacts.Contact) error) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	rows, err := s.DB.sql.QueryContext(ctx, eachContactSQL, scope.WorkspaceID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: read contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return fmt.Errorf("sqlstore: read contacts: %w", err)
+		}
+		c.WorkspaceID = scope.WorkspaceID
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: read contacts: %w", err)
+	}
+	return nil
+}

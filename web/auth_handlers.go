@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/accounts"
@@ -21,7 +23,8 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		status := http.StatusBadRequest
 		msg := "The form could not be read. Reload the page and try again."
-		if strings.Contains(err.Error(), "too large") {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
 			status, msg = http.StatusRequestEntityTooLarge, "The form is larger than 1 MiB. Shorten the text and try again."
 		}
 		s.render(w, r, status, "error", page{Title: http.StatusText(status), Data: msg})
@@ -31,9 +34,13 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // safeNext returns next when it is a path on this site, else "/contacts",
-// so the log-in form cannot redirect to another site.
+// so the log-in form cannot redirect to another site. Browsers drop tabs
+// and newlines from URLs and read a backslash as a slash, so "/\t/evil"
+// would become "//evil", another host: any space, control character or
+// backslash makes next unsafe.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	unsafe := func(r rune) bool { return r == '\\' || r < ' ' || r == 0x7f || unicode.IsSpace(r) }
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.IndexFunc(next, unsafe) >= 0 {
 		return "/contacts"
 	}
 	return next

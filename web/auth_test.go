@@ -238,3 +238,26 @@ func TestCrossSitePostRejected(t *testing.T) {
 	}
 	requireLoggedIn(t, b, "user after blocked cross-site posts")
 }
+
+func TestLogInNextStaysOnSite(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	app.newBrowser().signUp("Ana", "ana@example.com")
+	cases := map[string]string{
+		"/contacts?q=ana":      "/contacts?q=ana",
+		"/settings":            "/settings",
+		"https://evil.example": "/contacts",
+		"//evil.example":       "/contacts",
+		"/\\evil.example":      "/contacts",
+		"/\t/evil.example":     "/contacts",
+		"/\n/evil.example":     "/contacts",
+		"/ /evil.example":      "/contacts",
+		"javascript:alert(1)":  "/contacts",
+		"":                     "/contacts",
+	}
+	for next, want := range cases {
+		resp := app.newBrowser().post("/login", url.Values{"email": {"ana@example.com"}, "password": {testPassword}, "next": {next}})
+		if got := resp.Header.Get("Location"); got != want {
+			t.Errorf("log in with next %q: redirect to %q, want %q", next, got, want)
+		}
+	}
+}

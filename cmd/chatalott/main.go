@@ -25,6 +25,8 @@ Usage:
 Commands:
   serve     run the web server (HTTPS, with a plain-HTTP redirect)
   migrate   apply database migrations and exit
+  import    import contacts from CSV, vCard or JSON files
+  export    export contacts as JSON, CSV or vCard
   version   print the version and exit
 
 Run "chatalott <command> --help" for the flags of a command.
@@ -55,12 +57,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runMigrate(ctx, args[1:], stdout, stderr)
 	case "version":
 		return runVersion(args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q; use serve, migrate or version", args[0])
+		return fmt.Errorf("unknown command %q; use serve, migrate, import, export or version", args[0])
 	}
 }
 

@@ -1,0 +1,367 @@
+// Package imports brings address-book files into a workspace: it reads
+// them with addressbook, matches duplicates by email, writes contacts in
+// batches inside transactions and reports the outcome of every row. The web
+// import wizard and the "chatalott import" command both run Service.Import.
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/addressbook"
+	"github.com/chatalott/chatalott/contacts"
+)
+
+// Duplicates is the rule for a row whose email matches an existing contact,
+// compared case-insensitively.
+type Duplicates string
+
+// Duplicate rules.
+const (
+	DuplicatesSkip   Duplicates = "skip"   // keep the existing contact, ignore the row
+	DuplicatesUpdate Duplicates = "update" // merge the row into the existing contact
+	DuplicatesCreate Duplicates = "create" // create a new contact anyway
+)
+
+// Valid reports whether d is one of the rules.
+func (d Duplicates) Valid() bool {
+	return d == DuplicatesSkip || d == DuplicatesUpdate || d == DuplicatesCreate
+}
+
+// DefaultBatchSize is the number of rows written per transaction.
+const DefaultBatchSize = 500
+
+// MaxReportRows caps the rows a report lists one by one (rejected, skipped
+// and warned rows), so that a report of a huge file stays small. Counts
+// stay exact beyond the cap.
+const MaxReportRows = 10_000
+
+// Options control one import.
+type Options struct {
+	Reader     addressbook.Options
+	Duplicates Duplicates
+	// DryRun reads and matches every row and reports what would happen,
+	// writing nothing.
+	DryRun    bool
+	BatchSize int
+	// Progress, if set, is called after each batch with the counts so far.
+	Progress func(Counts)
+}
+
+// Counts are the running totals of an import.
+type Counts struct {
+	Rows     int `json:"rows"`
+	Created  int `json:"created"`
+	Updated  int `json:"updated"`
+	Skipped  int `json:"skipped"`
+	Rejected int `json:"rejected"`
+}
+
+// Outcomes of one row.
+const (
+	OutcomeCreated  = "created"
+	OutcomeUpdated  = "updated"
+	OutcomeSkipped  = "skipped"
+	OutcomeRejected = "rejected"
+	OutcomeWarning  = "warning"
+)
+
+// Row is one line of the report.
+type Row struct {
+	Line    int    `json:"line"`
+	Outcome string `json:"outcome"`
+	Name    string `json:"name,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+// Report is the result of an import.
+type Report struct {
+	Detection addressbook.Detection `json:"detection"`
+	Counts
+	DryRun bool `json:"dry_run"`
+	// Rows lists rejected, skipped and warned rows, up to MaxReportRows.
+	Rows []Row `json:"rows"`
+	// RowsTruncated is set when more rows than MaxReportRows had something to report.
+	RowsTruncated bool `json:"rows_truncated"`
+}
+
+func (r *Report) addRow(row Row) {
+	if len(r.Rows) >= MaxReportRows {
+		r.RowsTruncated = true
+		return
+	}
+	r.Rows = append(r.Rows, row)
+}
+
+// Store is what an import needs from storage. Every method is limited to
+// scope's workspace.
+type Store interface {
+	// ContactsByEmail returns the contacts of the workspace that have any of
+	// the normalized emails, keyed by normalized email.
+	ContactsByEmail(ctx context.Context, scope chatalott.Scope, emails []string) (map[string]*contacts.Contact, error)
+	// ApplyImportBatch creates and updates the given contacts in one
+	// transaction: all of them are written, or none.
+	ApplyImportBatch(ctx context.Context, scope chatalott.Scope, create, update []*contacts.Contact) error
+}
+
+// Service runs imports.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	NewID func() string
+}
+
+// ErrNoContacts is returned when a file yields no contact to import.
+var ErrNoContacts = chatalott.Errorf(chatalott.EInvalid,
+	"The file contains no contacts that can be imported. Check that it is a CSV or vCard export from your address book.")
+
+// Import reads file into scope's workspace. It reads the whole file once
+// before writing anything, so a file that fails as a whole (unreadable, too
+// many rows, cut off inside a row) writes nothing. Then it imports in
+// batches of BatchSize rows, each in one transaction: when ctx is cancelled
+// or the database fails midway, the batches before stay complete and no
+// contact is half written. Rejected rows are reported and do not stop the
+// import. A file that yields no importable contact is an error, with the
+// report of why each row was rejected.
+func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener, opts Options) (*Report, error) {
+	if opts.Duplicates == "" {
+		opts.Duplicates = DuplicatesSkip
+	}
+	if !opts.Duplicates.Valid() {
+		return nil, chatalott.Errorf(chatalott.EInvalid, "Duplicate rule %q is not known; use skip, update or create.", opts.Duplicates)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+
+	// First pass: parse only, so a file that fails as a whole fails before
+	// any write.
+	valid, err := checkFile(open, opts.Reader)
+	if err != nil {
+		return nil, err
+	}
+	file, err := open()
+	if err != nil {
+		return nil, fmt.Errorf("imports: open file: %w", err)
+	}
+	defer file.Close()
+	reader, err := addressbook.Open(file, opts.Reader)
+	if err != nil {
+		return nil, err
+	}
+	report := &Report{Detection: reader.Detection(), DryRun: opts.DryRun}
+	if valid == 0 {
+		report.Detection = reader.Detection()
+		s.collectRejections(reader, report)
+		return report, ErrNoContacts
+	}
+
+	b := &batch{service: s, scope: scope, opts: opts, report: report, seen: map[string]*contacts.Contact{}}
+	for {
+		if err := ctx.Err(); err != nil {
+			return report, fmt.Errorf("imports: cancelled after %d rows: %w", report.Counts.Rows, err)
+		}
+		rec, err := reader.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return report, err
+		}
+		report.Counts.Rows++
+		if rec.Err != nil {
+			report.Rejected++
+			report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: nameOf(rec.Contact), Reason: chatalott.ErrorMessage(rec.Err)})
+			continue
+		}
+		for _, w := range rec.Warnings {
+			report.addRow(Row{Line: rec.Line, Outcome: OutcomeWarning, Name: nameOf(rec.Contact), Reason: w})
+		}
+		b.add(rec)
+		if len(b.records) >= opts.BatchSize {
+			if err := b.flush(ctx); err != nil {
+				return report, err
+			}
+		}
+	}
+	if err := b.flush(ctx); err != nil {
+		return report, err
+	}
+	report.Detection = reader.Detection()
+	return report, nil
+}
+
+// Opener opens the file to import. Import calls it twice, once per pass,
+// so the file is streamed and never held in memory whole.
+type Opener func() (io.ReadCloser, error)
+
+// checkFile reads every record of the file and returns how many are valid.
+// It returns an error when the file as a whole cannot be read.
+func checkFile(open Opener, opts addressbook.Options) (int, error) {
+	file, err := open()
+	if err != nil {
+		return 0, fmt.Errorf("imports: open file: %w", err)
+	}
+	defer file.Close()
+	reader, err := addressbook.Open(file, opts)
+	if err != nil {
+		return 0, err
+	}
+	valid := 0
+	for {
+		rec, err := reader.Next()
+		if errors.Is(err, io.EOF) {
+			return valid, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if rec.Err == nil {
+			valid++
+		}
+	}
+}
+
+func (s *Service) collectRejections(reader *addressbook.Reader, report *Report) {
+	for {
+		rec, err := reader.Next()
+		if err != nil {
+			return
+		}
+		report.Counts.Rows++
+		report.Rejected++
+		reason := "The row holds no contact."
+		if rec.Err != nil {
+			reason = chatalott.ErrorMessage(rec.Err)
+		}
+		report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: nameOf(rec.Contact), Reason: reason})
+	}
+}
+
+func nameOf(c *contacts.Contact) string {
+	if c == nil {
+		return ""
+	}
+	return c.DisplayName()
+}
+
+// batch collects rows until they are written together.
+type batch struct {
+	service *Service
+	scope   chatalott.Scope
+	opts    Options
+	report  *Report
+	records []addressbook.Record
+	// seen maps each normalized email created or updated earlier in this
+	// import to its contact, so that two rows of one file with the same
+	// email follow the duplicate rule too.
+	seen map[string]*contacts.Contact
+}
+
+func (b *batch) add(rec addressbook.Record) { b.records = append(b.records, rec) }
+
+// flush matches the collected rows against existing contacts and writes
+// them in one transaction.
+func (b *batch) flush(ctx context.Context) error {
+	if len(b.records) == 0 {
+		return nil
+	}
+	defer func() { b.records = b.records[:0] }()
+
+	var emails []string
+	for _, rec := range b.records {
+		for _, e := range rec.Contact.Emails {
+			emails = append(emails, accounts.NormalizeEmail(e.Address))
+		}
+	}
+	existing := map[string]*contacts.Contact{}
+	if b.opts.Duplicates != DuplicatesCreate && len(emails) > 0 {
+		var err error
+		existing, err = b.service.Store.ContactsByEmail(ctx, b.scope, emails)
+		if err != nil {
+			return fmt.Errorf("imports: look up duplicates: %w", err)
+		}
+	}
+
+	now := b.service.Now().UTC()
+	var created, updated []*contacts.Contact
+	createdSet := map[*contacts.Contact]bool{}
+	updatedSet := map[*contacts.Contact]bool{}
+	counts := Counts{}
+	for _, rec := range b.records {
+		c := rec.Contact
+		match := b.match(c, existing)
+		switch {
+		case match == nil || b.opts.Duplicates == DuplicatesCreate:
+			c.ID = b.service.NewID()
+			c.CreatedAt, c.UpdatedAt = now, now
+			created = append(created, c)
+			createdSet[c] = true
+			b.remember(c)
+			counts.Created++
+		case b.opts.Duplicates == DuplicatesSkip:
+			counts.Skipped++
+			b.report.addRow(Row{Line: rec.Line, Outcome: OutcomeSkipped, Name: c.DisplayName(),
+				Reason: fmt.Sprintf("An existing contact, %s, has the same email.", match.DisplayName())})
+		default: // DuplicatesUpdate
+			merged := cloneContact(match)
+			Merge(merged, c)
+			merged.Normalize()
+			if err := merged.Validate(); err != nil {
+				counts.Rejected++
+				b.report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: c.DisplayName(),
+					Reason: "Merging this row into " + match.DisplayName() + " would make it invalid: " + chatalott.ErrorMessage(err)})
+				continue
+			}
+			merged.UpdatedAt = now
+			*match = *merged
+			// A contact created in this batch is written with the creates.
+			if !createdSet[match] && !updatedSet[match] {
+				updated = append(updated, match)
+				updatedSet[match] = true
+			}
+			b.remember(match)
+			counts.Updated++
+		}
+	}
+
+	if !b.opts.DryRun {
+		if err := b.service.Store.ApplyImportBatch(ctx, b.scope, created, updated); err != nil {
+			return fmt.Errorf("imports: write batch: %w", err)
+		}
+	}
+	b.report.Created += counts.Created
+	b.report.Updated += counts.Updated
+	b.report.Skipped += counts.Skipped
+	b.report.Rejected += counts.Rejected
+	if b.opts.Progress != nil {
+		b.opts.Progress(b.report.Counts)
+	}
+	return nil
+}
+
+// match returns the contact that c duplicates: one created or updated
+// earlier in this import, else an existing one.
+func (b *batch) match(c *contacts.Contact, existing map[string]*contacts.Contact) *contacts.Contact {
+	for _, e := range c.Emails {
+		key := accounts.NormalizeEmail(e.Address)
+		if m, ok := b.seen[key]; ok {
+			return m
+		}
+		if m, ok := existing[key]; ok {
+			return m
+		}
+	}
+	return nil
+}
+
+func (b *batch) remember(c *contacts.Contact) {
+	for _, e := range c.Emails {
+		b.seen[accounts.NormalizeEmail(e.Address)] = c
+	}
+}

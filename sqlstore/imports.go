@@ -1,0 +1,141 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/contacts"
+)
+
+// contactsByEmailSQL selects the contacts that have any email of a JSON
+// array of normalized emails, in each dialect's JSON table function.
+var contactsByEmailSQL = map[string]string{
+	SQLite: `SELECT ce.email_normalized, ` + contactColumns + ` FROM contact_emails ce
+JOIN contacts ON contacts.id = ce.contact_id AND contacts.workspace_id = ce.workspace_id
+WHERE ce.workspace_id = $1 AND ce.email_normalized IN (SELECT value FROM json_each($2))`,
+	Postgres: `SELECT ce.email_normalized, ` + contactColumns + ` FROM contact_emails ce
+JOIN contacts ON contacts.id = ce.contact_id AND contacts.workspace_id = ce.workspace_id
+WHERE ce.workspace_id = $1 AND ce.email_normalized IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+}
+
+// ContactsByEmail implements imports.Store.
+func (s *ContactStore) ContactsByEmail(ctx context.Context, scope chatalott.Scope, emails []string) (map[string]*contacts.Contact, error) {
+	if err := checkScope(scope); err != nil {
+		return nil, err
+	}
+	list, err := json.Marshal(emails)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode emails: %w", err)
+	}
+	rows, err := s.DB.sql.QueryContext(ctx, contactsByEmailSQL[s.DB.Dialect], scope.WorkspaceID, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: contacts by email: %w", err)
+	}
+	defer rows.Close()
+	byID := map[string]*contacts.Contact{}
+	found := map[string]*contacts.Contact{}
+	for rows.Next() {
+		var email string
+		c, err := scanContact(prefixScanner{rows, &email})
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: contacts by email: %w", err)
+		}
+		if seen, ok := byID[c.ID]; ok {
+			c = seen
+		} else {
+			c.WorkspaceID = scope.WorkspaceID
+			byID[c.ID] = c
+		}
+		found[email] = c
+	}
+	return found, rows.Err()
+}
+
+// prefixScanner scans one extra leading column into first, then the rest
+// into the destinations its caller passes.
+type prefixScanner struct {
+	rows  *sql.Rows
+	first any
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.first}, dest...)...)
+}
+
+// ApplyImportBatch implements imports.Store: it writes every contact of the
+// batch, with its email index rows, in one transaction.
+func (s *ContactStore) ApplyImportBatch(ctx context.Context, scope chatalott.Scope, create, update []*contacts.Contact) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+		stmts, err := prepareAll(ctx, tx, insertContactSQL, updateContactSQL, deleteContactEmailsSQL, insertContactEmailSQL)
+		if err != nil {
+			return err
+		}
+		defer closeAll(stmts)
+		insert, updateStmt, clearEmails, insertEmail := stmts[0], stmts[1], stmts[2], stmts[3]
+		write := func(c *contacts.Contact, isNew bool) error {
+			args, err := contactArgs(scope, c)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				if _, err := insert.ExecContext(ctx, args...); err != nil {
+					return fmt.Errorf("sqlstore: insert contact: %w", err)
+				}
+			} else {
+				res, err := updateStmt.ExecContext(ctx, args[:len(args)-1]...)
+				if err != nil {
+					return fmt.Errorf("sqlstore: update contact %s: %w", c.ID, err)
+				}
+				if err := expectOneRow(res, "Contact", c.ID); err != nil {
+					return err
+				}
+				if _, err := clearEmails.ExecContext(ctx, scope.WorkspaceID, c.ID); err != nil {
+					return fmt.Errorf("sqlstore: clear contact emails: %w", err)
+				}
+			}
+			for _, e := range c.Emails {
+				if _, err := insertEmail.ExecContext(ctx, scope.WorkspaceID, c.ID, accounts.NormalizeEmail(e.Address)); err != nil {
+					return fmt.Errorf("sqlstore: insert contact email: %w", err)
+				}
+			}
+			return nil
+		}
+		for _, c := range create {
+			if err := write(c, true); err != nil {
+				return err
+			}
+		}
+		for _, c := range update {
+			if err := write(c, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func prepareAll(ctx context.Context, tx *sql.Tx, queries ...string) ([]*sql.Stmt, error) {
+	stmts := make([]*sql.Stmt, 0, len(queries))
+	for _, q := range queries {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			closeAll(stmts)
+			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
+		}
+		stmts = append(stmts, st)
+	}
+	return stmts, nil
+}
+
+func closeAll(stmts []*sql.Stmt) {
+	for _, st := range stmts {
+		st.Close()
+	}
+}
