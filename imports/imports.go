@@ -161,7 +161,8 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 		return report, ErrNoContacts
 	}
 
-	b := &batch{service: s, scope: scope, opts: opts, report: report, seen: map[string]*contacts.Contact{}}
+	b := &batch{service: s, scope: scope, opts: opts, report: report,
+		seen: map[string]*contacts.Contact{}, written: map[string]*contacts.Contact{}}
 	for {
 		if err := ctx.Err(); err != nil {
 			return report, fmt.Errorf("imports: cancelled after %d rows: %w", report.Counts.Rows, err)
@@ -257,10 +258,15 @@ type batch struct {
 	opts    Options
 	report  *Report
 	records []addressbook.Record
-	// seen maps each normalized email created or updated earlier in this
-	// import to its contact, so that two rows of one file with the same
-	// email follow the duplicate rule too.
+	// seen maps each normalized email created or updated in the current
+	// batch to its contact, so that two rows of one batch with the same
+	// email follow the duplicate rule too. Rows of earlier batches are
+	// found in the database, which holds them by then.
 	seen map[string]*contacts.Contact
+	// written maps the normalized emails of earlier batches to a copy of
+	// the contact, in a dry run only, where the database does not hold
+	// them. It costs memory per email, which a dry run accepts.
+	written map[string]*contacts.Contact
 }
 
 func (b *batch) add(rec addressbook.Record) { b.records = append(b.records, rec) }
@@ -271,7 +277,15 @@ func (b *batch) flush(ctx context.Context) error {
 	if len(b.records) == 0 {
 		return nil
 	}
-	defer func() { b.records = b.records[:0] }()
+	defer func() {
+		if b.opts.DryRun {
+			for email, c := range b.seen {
+				b.written[email] = c
+			}
+		}
+		b.records = b.records[:0]
+		clear(b.seen)
+	}()
 
 	var emails []string
 	for _, rec := range b.records {
@@ -354,6 +368,9 @@ func (b *batch) match(c *contacts.Contact, existing map[string]*contacts.Contact
 			return m
 		}
 		if m, ok := existing[key]; ok {
+			return m
+		}
+		if m, ok := b.written[key]; ok {
 			return m
 		}
 	}

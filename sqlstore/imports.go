@@ -73,32 +73,26 @@ func (s *ContactStore) ApplyImportBatch(ctx context.Context, scope chatalott.Sco
 		return err
 	}
 	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
-		stmts, err := prepareAll(ctx, tx, insertContactSQL, updateContactSQL, deleteContactEmailsSQL, insertContactEmailSQL)
+		stmts, err := prepareAll(ctx, tx, updateContactSQL, deleteContactEmailsSQL, insertContactEmailSQL)
 		if err != nil {
 			return err
 		}
 		defer closeAll(stmts)
-		insert, updateStmt, clearEmails, insertEmail := stmts[0], stmts[1], stmts[2], stmts[3]
-		write := func(c *contacts.Contact, isNew bool) error {
+		updateStmt, clearEmails, insertEmail := stmts[0], stmts[1], stmts[2]
+		write := func(c *contacts.Contact) error {
 			args, err := contactArgs(scope, c)
 			if err != nil {
 				return err
 			}
-			if isNew {
-				if _, err := insert.ExecContext(ctx, args...); err != nil {
-					return fmt.Errorf("sqlstore: insert contact: %w", err)
-				}
-			} else {
-				res, err := updateStmt.ExecContext(ctx, args[:len(args)-1]...)
-				if err != nil {
-					return fmt.Errorf("sqlstore: update contact %s: %w", c.ID, err)
-				}
-				if err := expectOneRow(res, "Contact", c.ID); err != nil {
-					return err
-				}
-				if _, err := clearEmails.ExecContext(ctx, scope.WorkspaceID, c.ID); err != nil {
-					return fmt.Errorf("sqlstore: clear contact emails: %w", err)
-				}
+			res, err := updateStmt.ExecContext(ctx, args[:len(args)-1]...)
+			if err != nil {
+				return fmt.Errorf("sqlstore: update contact %s: %w", c.ID, err)
+			}
+			if err := expectOneRow(res, "Contact", c.ID); err != nil {
+				return err
+			}
+			if _, err := clearEmails.ExecContext(ctx, scope.WorkspaceID, c.ID); err != nil {
+				return fmt.Errorf("sqlstore: clear contact emails: %w", err)
 			}
 			for _, e := range c.Emails {
 				if _, err := insertEmail.ExecContext(ctx, scope.WorkspaceID, c.ID, accounts.NormalizeEmail(e.Address)); err != nil {
@@ -107,13 +101,11 @@ func (s *ContactStore) ApplyImportBatch(ctx context.Context, scope chatalott.Sco
 			}
 			return nil
 		}
-		for _, c := range create {
-			if err := write(c, true); err != nil {
-				return err
-			}
+		if err := s.insertContactsBulk(ctx, tx, scope, create); err != nil {
+			return err
 		}
 		for _, c := range update {
-			if err := write(c, false); err != nil {
+			if err := write(c); err != nil {
 				return err
 			}
 		}

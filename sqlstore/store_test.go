@@ -242,7 +242,7 @@ func TestContactServiceSearchAndPaging(t *testing.T) {
 			{"FJORDFINCH.example", []string{"Zoë O'Brien"}},
 			{"nunez", []string{"José Núñez"}},
 			{"clinica", []string{"José Núñez"}},
-			{"サンプル", []string{"花子 佐藤"}},
+			{"サンプル", []string{"佐藤 花子"}},
 			{"person119", []string{"Person119 Filler"}},
 			{"%", nil},
 			{"nobody-matches-this", nil},

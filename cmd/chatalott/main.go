@@ -27,6 +27,7 @@ Commands:
   migrate   apply database migrations and exit
   import    import contacts from CSV, vCard or JSON files
   export    export contacts as JSON, CSV or vCard
+  user add  create an account (password on standard input)
   version   print the version and exit
 
 Run "chatalott <command> --help" for the flags of a command.
@@ -61,12 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], stdinReader, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q; use serve, migrate, import, export or version", args[0])
+		return fmt.Errorf("unknown command %q; use serve, migrate, import, export, user or version", args[0])
 	}
 }
 
