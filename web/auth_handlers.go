@@ -114,7 +114,7 @@ func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
 // startSession issues a new session for userID, sets its cookie and
 // redirects to next.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID, next string) {
-	token, sess, err := s.Sessions.Issue(r.Context(), userID, r.UserAgent(), clientIP(r))
+	token, sess, err := s.Sessions.Issue(r.Context(), userID, r.UserAgent(), s.clientIP(r))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

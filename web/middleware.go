@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -64,11 +63,13 @@ const (
 // securityHeaders sets the security headers on every response before any
 // handler runs, so no route, error, redirect or static file goes without
 // them. An HTML page replaces the base policy with pageCSP and its nonce.
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		nonce := newNonce()
 		h := w.Header()
-		if r.TLS != nil {
+		// HSTS is meaningful only over HTTPS, including HTTPS that ends at
+		// a trusted proxy.
+		if s.isHTTPS(r) {
 			h.Set("Strict-Transport-Security", hsts)
 		}
 		h.Set("Content-Security-Policy", cspNonHTML)
@@ -253,14 +254,4 @@ func clearSessionCookie(w http.ResponseWriter) {
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	})
-}
-
-// clientIP returns the address of the direct peer.
-// NOTE: X-Forwarded-For is not read until trusted proxies are configurable.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
