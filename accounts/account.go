@@ -19,6 +19,9 @@ type User struct {
 	PasswordHash      []byte
 	PasswordChangedAt time.Time
 	CreatedAt         time.Time
+	// EmailVerifiedAt is when the user opened a verification link sent to
+	// Email; nil until then.
+	EmailVerifiedAt *time.Time
 }
 
 // Workspace kinds.

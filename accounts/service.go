@@ -169,5 +169,18 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next stri
 	return nil
 }
 
+// CheckPassword returns a field error on "password" unless password is the
+// user's current password.
+func (s *Service) CheckPassword(ctx context.Context, userID, password string) error {
+	u, err := s.Store.UserByID(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("accounts: check password of %s: %w", userID, err)
+	}
+	if !s.Hasher.Compare(u.PasswordHash, password) {
+		return chatalott.FieldError("password", "Password is wrong; type the password you log in with.")
+	}
+	return nil
+}
+
 // IsBadCredentials reports whether err is the log-in failure error.
 func IsBadCredentials(err error) bool { return errors.Is(err, ErrBadCredentials) }

@@ -30,23 +30,47 @@ const (
 // certificate within 30 days of its end is replaced at start-up.
 const selfSignedValidity = 397 * 24 * time.Hour
 
-// Config returns a server TLS configuration that offers TLS 1.2 and 1.3
-// only and, for TLS 1.2, only ECDHE key exchange with AEAD ciphers. Go does
-// not let TLS 1.3 suites be configured; all of them are AEAD.
-func Config(cert tls.Certificate) *tls.Config {
+// cipherSuites are the TLS 1.2 suites offered: ECDHE key exchange with an
+// AEAD cipher only. Go does not let TLS 1.3 suites be configured; all of
+// them are AEAD.
+var cipherSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// baseConfig returns the protocol settings shared by every way of getting
+// a certificate: TLS 1.2 and 1.3 only, and for TLS 1.2 only cipherSuites.
+func baseConfig() *tls.Config {
 	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{cert},
-		CipherSuites: []uint16{
-			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-		},
-		NextProtos: []string{"h2", "http/1.1"},
+		CipherSuites: append([]uint16(nil), cipherSuites...),
+		NextProtos:   []string{"h2", "http/1.1"},
 	}
+}
+
+// Config returns a server TLS configuration that serves cert over TLS 1.2
+// and 1.3 only and, for TLS 1.2, only ECDHE key exchange with AEAD ciphers.
+func Config(cert tls.Certificate) *tls.Config {
+	c := baseConfig()
+	c.Certificates = []tls.Certificate{cert}
+	return c
+}
+
+// Versions returns the names of the protocol versions that Config accepts.
+func Versions() []string { return []string{"TLS 1.2", "TLS 1.3"} }
+
+// CipherSuiteNames returns the IANA names of the TLS 1.2 suites that Config
+// accepts.
+func CipherSuiteNames() []string {
+	names := make([]string, len(cipherSuites))
+	for i, id := range cipherSuites {
+		names[i] = tls.CipherSuiteName(id)
+	}
+	return names
 }
 
 // LoadOrCreateSelfSigned returns the certificate for localhost, 127.0.0.1
@@ -97,7 +121,9 @@ func LoadOrCreateSelfSigned(dir string, now time.Time) (tls.Certificate, bool, e
 	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
 		return tls.Certificate{}, false, fmt.Errorf("certs: write %s: %w", keyPath, err)
 	}
-	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+	// The certificate is public, and users copy it to trust it; the key
+	// beside it is 0600.
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil { // #nosec G306 -- public certificate
 		return tls.Certificate{}, false, fmt.Errorf("certs: write %s: %w", certPath, err)
 	}
 	cert, err = tls.LoadX509KeyPair(certPath, keyPath)

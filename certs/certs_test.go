@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -73,17 +74,43 @@ func TestConfigRefusesOldTLSAndCBC(t *testing.T) {
 		}
 		return err
 	}
-	if err := dial(&tls.Config{MinVersion: tls.VersionTLS13}); err != nil {
-		t.Errorf("TLS 1.3: %v, want success", err)
+	cases := []struct {
+		name   string
+		client *tls.Config
+		wantOK bool
+	}{
+		{"TLS 1.3", &tls.Config{MinVersion: tls.VersionTLS13}, true},
+		{"TLS 1.2 default suites", &tls.Config{MaxVersion: tls.VersionTLS12}, true},
+		{"TLS 1.2 ECDHE AES-GCM only", &tls.Config{MaxVersion: tls.VersionTLS12,
+			CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}}, true},
+		{"TLS 1.2 ECDHE ChaCha20-Poly1305 only", &tls.Config{MaxVersion: tls.VersionTLS12,
+			CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}}, true},
+		{"TLS 1.1", &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}, false},
+		{"TLS 1.0", &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}, false},
+		{"TLS 1.2 CBC only", &tls.Config{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}}, false},
+		{"TLS 1.2 RSA key exchange only", &tls.Config{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{
+			tls.TLS_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_256_GCM_SHA384}}, false},
 	}
-	if err := dial(&tls.Config{MaxVersion: tls.VersionTLS12}); err != nil {
-		t.Errorf("TLS 1.2 with default suites: %v, want success", err)
+	for _, tc := range cases {
+		err := dial(tc.client)
+		if tc.wantOK && err != nil {
+			t.Errorf("%s: handshake failed: %v, want success", tc.name, err)
+		}
+		if !tc.wantOK && err == nil {
+			t.Errorf("%s: handshake succeeded, want failure", tc.name)
+		}
 	}
-	if err := dial(&tls.Config{MaxVersion: tls.VersionTLS11, MinVersion: tls.VersionTLS10}); err == nil {
-		t.Error("TLS 1.1 handshake succeeded, want failure")
+}
+
+func TestCipherSuiteNamesAreAEAD(t *testing.T) {
+	for _, name := range CipherSuiteNames() {
+		if !strings.HasPrefix(name, "TLS_ECDHE_") || !(strings.Contains(name, "_GCM_") || strings.Contains(name, "CHACHA20_POLY1305")) {
+			t.Errorf("suite %s is not ECDHE with AEAD", name)
+		}
 	}
-	cbc := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA}
-	if err := dial(&tls.Config{MaxVersion: tls.VersionTLS12, CipherSuites: cbc}); err == nil {
-		t.Error("TLS 1.2 with only CBC suites succeeded, want failure")
+	if got := strings.Join(Versions(), ","); got != "TLS 1.2,TLS 1.3" {
+		t.Errorf("Versions = %s, want TLS 1.2,TLS 1.3", got)
 	}
 }

@@ -36,6 +36,25 @@ type Session struct {
 	RevokedAt  *time.Time
 	UserAgent  string
 	IP         string
+	// SecondFactorPending marks a partial session: the password was right
+	// and the second factor is still to come. It can do nothing else.
+	SecondFactorPending bool
+	// PasswordAt is when the user last typed their password in this
+	// session, for actions that require a recent password.
+	PasswordAt time.Time
+}
+
+// PartialLifetime is how long a partial session waits for the second factor.
+const PartialLifetime = 5 * time.Minute
+
+// RecentPasswordWindow is how recently the password must have been typed
+// for changes to the password, two-factor settings or email.
+const RecentPasswordWindow = 10 * time.Minute
+
+// PasswordRecent reports whether the password was typed in this session
+// within RecentPasswordWindow of now.
+func (s *Session) PasswordRecent(now time.Time) bool {
+	return !s.PasswordAt.IsZero() && now.Sub(s.PasswordAt) < RecentPasswordWindow
 }
 
 // Store persists session records.
@@ -51,6 +70,8 @@ type Store interface {
 	// RevokeUserSessions revokes every unrevoked session of userID except
 	// exceptID (which may be empty) and returns how many it revoked.
 	RevokeUserSessions(ctx context.Context, userID, exceptID string, at time.Time) (int, error)
+	// MarkPassword sets PasswordAt of the session.
+	MarkPassword(ctx context.Context, id string, at time.Time) error
 	// ListUserSessions returns the unrevoked sessions of userID whose
 	// absolute lifetime has not ended at now, most recently seen first.
 	ListUserSessions(ctx context.Context, userID string, now time.Time) ([]*Session, error)
@@ -73,22 +94,47 @@ type Manager struct {
 // claims are the JWT claims: jti names the session record, sub the user.
 type claims = jwt.RegisteredClaims
 
-// Issue creates a session with a new random id for userID and returns it
-// with its signed token.
+// Issue creates a full session with a new random id for userID, right
+// after the user typed their password, and returns it with its signed token.
 func (m *Manager) Issue(ctx context.Context, userID, userAgent, ip string) (string, *Session, error) {
+	return m.issue(ctx, userID, userAgent, ip, false, m.Now().UTC())
+}
+
+// IssuePartial creates a partial session that waits PartialLifetime for
+// the second factor.
+func (m *Manager) IssuePartial(ctx context.Context, userID, userAgent, ip string) (string, *Session, error) {
+	return m.issue(ctx, userID, userAgent, ip, true, m.Now().UTC())
+}
+
+// Promote ends the partial session and issues a full session with a new id
+// in its place, keeping the time the password was typed.
+func (m *Manager) Promote(ctx context.Context, partial *Session, userAgent, ip string) (string, *Session, error) {
+	if err := m.Revoke(ctx, partial.UserID, partial.ID); err != nil {
+		return "", nil, err
+	}
+	return m.issue(ctx, partial.UserID, userAgent, ip, false, partial.PasswordAt)
+}
+
+func (m *Manager) issue(ctx context.Context, userID, userAgent, ip string, partial bool, passwordAt time.Time) (string, *Session, error) {
 	id, err := randomID()
 	if err != nil {
 		return "", nil, err
 	}
 	now := m.Now().UTC().Truncate(time.Second)
+	lifetime := m.AbsoluteLifetime
+	if partial {
+		lifetime = PartialLifetime
+	}
 	s := &Session{
-		ID:         id,
-		UserID:     userID,
-		CreatedAt:  now,
-		LastSeenAt: now,
-		ExpiresAt:  now.Add(m.AbsoluteLifetime),
-		UserAgent:  truncate(userAgent, 300),
-		IP:         truncate(ip, 64),
+		ID:                  id,
+		UserID:              userID,
+		CreatedAt:           now,
+		LastSeenAt:          now,
+		ExpiresAt:           now.Add(lifetime),
+		UserAgent:           truncate(userAgent, 300),
+		IP:                  truncate(ip, 64),
+		SecondFactorPending: partial,
+		PasswordAt:          passwordAt,
 	}
 	if err := m.Store.CreateSession(ctx, s); err != nil {
 		return "", nil, fmt.Errorf("sessions: create: %w", err)
@@ -116,9 +162,44 @@ func (m *Manager) sign(s *Session) (string, error) {
 	return signed, nil
 }
 
-// Authenticate verifies token and returns its live session. Idle time is
-// measured from LastSeenAt, which is written at most once per TouchInterval.
+// Authenticate verifies token and returns its live full session. Idle time
+// is measured from LastSeenAt, which is written at most once per
+// TouchInterval. A partial session is rejected.
 func (m *Manager) Authenticate(ctx context.Context, token string) (*Session, error) {
+	s, err := m.authenticate(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if s.SecondFactorPending {
+		return nil, ErrNoSession
+	}
+	return s, nil
+}
+
+// AuthenticatePartial verifies token and returns its live partial session.
+// A full session is rejected.
+func (m *Manager) AuthenticatePartial(ctx context.Context, token string) (*Session, error) {
+	s, err := m.authenticate(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if !s.SecondFactorPending {
+		return nil, ErrNoSession
+	}
+	return s, nil
+}
+
+// MarkPassword records that the user typed their password in session s now.
+func (m *Manager) MarkPassword(ctx context.Context, s *Session) error {
+	now := m.Now().UTC()
+	if err := m.Store.MarkPassword(ctx, s.ID, now); err != nil {
+		return fmt.Errorf("sessions: mark password: %w", err)
+	}
+	s.PasswordAt = now
+	return nil
+}
+
+func (m *Manager) authenticate(ctx context.Context, token string) (*Session, error) {
 	now := m.Now().UTC()
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, m.keyFor,

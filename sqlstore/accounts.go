@@ -18,8 +18,8 @@ const (
 VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	insertWorkspaceSQL   = `INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, $3, $4)`
 	insertMembershipSQL  = `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)`
-	selectUserColumns    = `SELECT id, email, email_normalized, name, password_hash, password_changed_at, created_at FROM users`
-	updatePasswordSQL    = `UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1`
+	selectUserColumns    = `SELECT id, email, email_normalized, name, password_hash, password_changed_at, created_at, email_verified_at FROM users`
+	updatePasswordSQL    = `UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1` // #nosec G101 -- names a column; holds no credential
 	personalWorkspaceSQL = `SELECT w.id, w.name, w.kind, w.created_at FROM workspaces w
 JOIN memberships m ON m.workspace_id = w.id
 WHERE m.user_id = $1 AND w.kind = 'personal'`
@@ -47,9 +47,13 @@ func (s *AccountStore) CreateUser(ctx context.Context, u *accounts.User, w *acco
 
 func scanUser(row *sql.Row) (*accounts.User, error) {
 	var u accounts.User
-	err := row.Scan(&u.ID, &u.Email, &u.EmailNormalized, &u.Name, &u.PasswordHash, &u.PasswordChangedAt, &u.CreatedAt)
+	var verified sql.NullTime
+	err := row.Scan(&u.ID, &u.Email, &u.EmailNormalized, &u.Name, &u.PasswordHash, &u.PasswordChangedAt, &u.CreatedAt, &verified)
 	if err != nil {
 		return nil, err
+	}
+	if verified.Valid {
+		u.EmailVerifiedAt = &verified.Time
 	}
 	return &u, nil
 }
@@ -92,7 +96,7 @@ func (s *AccountStore) PersonalWorkspace(ctx context.Context, userID string) (*a
 }
 
 const userWithPersonalWorkspaceSQL = `SELECT u.id, u.email, u.email_normalized, u.name, u.password_hash,
-u.password_changed_at, u.created_at, w.id, w.name, w.kind, w.created_at
+u.password_changed_at, u.created_at, u.email_verified_at, w.id, w.name, w.kind, w.created_at
 FROM users u
 JOIN memberships m ON m.user_id = u.id
 JOIN workspaces w ON w.id = m.workspace_id AND w.kind = 'personal'
@@ -102,10 +106,14 @@ WHERE u.id = $1`
 func (s *AccountStore) UserWithPersonalWorkspace(ctx context.Context, id string) (*accounts.User, *accounts.Workspace, error) {
 	var u accounts.User
 	var w accounts.Workspace
+	var verified sql.NullTime
 	err := s.DB.sql.QueryRowContext(ctx, userWithPersonalWorkspaceSQL, id).Scan(&u.ID, &u.Email, &u.EmailNormalized,
-		&u.Name, &u.PasswordHash, &u.PasswordChangedAt, &u.CreatedAt, &w.ID, &w.Name, &w.Kind, &w.CreatedAt)
+		&u.Name, &u.PasswordHash, &u.PasswordChangedAt, &u.CreatedAt, &verified, &w.ID, &w.Name, &w.Kind, &w.CreatedAt)
 	if err != nil {
 		return nil, nil, notFound(err, "User", id)
+	}
+	if verified.Valid {
+		u.EmailVerifiedAt = &verified.Time
 	}
 	return &u, &w, nil
 }

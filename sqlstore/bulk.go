@@ -138,4 +138,3 @@ func (s *ContactStore) insertContactsBulk(ctx context.Context, tx *sql.Tx, scope
 	}
 	return nil
 }
-

@@ -37,10 +37,10 @@ updated_at = $7 WHERE workspace_id = $1 AND id = $2`
 WHERE (status = 'uploaded' AND created_at < $1) OR (status = 'running' AND updated_at < $2)`
 )
 
-func encodeJSON(what string, v any) (string, error) {
+func encodeJSON(column string, v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "", fmt.Errorf("sqlstore: encode import job %s: %w", what, err)
+		return "", fmt.Errorf("sqlstore: encode import job %s: %w", column, err)
 	}
 	return string(b), nil
 }
@@ -121,8 +121,8 @@ func (s *ImportJobStore) StartImportJob(ctx context.Context, scope chatalott.Sco
 }
 
 // updateUploaded runs query, which changes the job only while it is
-// uploaded, and tells a missing job (ENotFound) from a started one
-// (EConflict).
+// uploaded. When no row changes, it returns ENotFound for a missing job
+// and EConflict for a started one.
 func (s *ImportJobStore) updateUploaded(ctx context.Context, scope chatalott.Scope, id, query string, opts importjobs.Options, at time.Time) error {
 	if err := checkScope(scope); err != nil {
 		return err

@@ -13,19 +13,28 @@ import (
 type SessionStore struct{ DB *DB }
 
 const (
-	insertSessionSQL = `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, user_agent, ip)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	selectSessionColumns = `SELECT id, user_id, created_at, last_seen_at, expires_at, revoked_at, user_agent, ip FROM sessions`
-	touchSessionSQL      = `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL`
-	revokeSessionSQL     = `UPDATE sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`
-	revokeUserSQL        = `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`
-	listUserSessionsSQL  = selectSessionColumns + ` WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+	insertSessionSQL = `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, user_agent, ip,
+second_factor_pending, password_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	selectSessionColumns = `SELECT id, user_id, created_at, last_seen_at, expires_at, revoked_at, user_agent, ip,
+second_factor_pending, password_at FROM sessions`
+	markPasswordSQL     = `UPDATE sessions SET password_at = $2 WHERE id = $1 AND revoked_at IS NULL`
+	touchSessionSQL     = `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL`
+	revokeSessionSQL    = `UPDATE sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`
+	revokeUserSQL       = `UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`
+	listUserSessionsSQL = selectSessionColumns + ` WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+AND second_factor_pending = FALSE
 ORDER BY last_seen_at DESC`
 )
 
 // CreateSession implements sessions.Store.
 func (s *SessionStore) CreateSession(ctx context.Context, sess *sessions.Session) error {
-	_, err := s.DB.sql.ExecContext(ctx, insertSessionSQL, sess.ID, sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt, sess.UserAgent, sess.IP)
+	var passwordAt sql.NullTime
+	if !sess.PasswordAt.IsZero() {
+		passwordAt = sql.NullTime{Time: sess.PasswordAt, Valid: true}
+	}
+	_, err := s.DB.sql.ExecContext(ctx, insertSessionSQL, sess.ID, sess.UserID, sess.CreatedAt, sess.LastSeenAt,
+		sess.ExpiresAt, sess.UserAgent, sess.IP, sess.SecondFactorPending, passwordAt)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert session: %w", err)
 	}
@@ -36,9 +45,13 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanSession(row rowScanner) (*sessions.Session, error) {
 	var sess sessions.Session
-	var revoked sql.NullTime
-	if err := row.Scan(&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &revoked, &sess.UserAgent, &sess.IP); err != nil {
+	var revoked, passwordAt sql.NullTime
+	if err := row.Scan(&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &revoked,
+		&sess.UserAgent, &sess.IP, &sess.SecondFactorPending, &passwordAt); err != nil {
 		return nil, err
+	}
+	if passwordAt.Valid {
+		sess.PasswordAt = passwordAt.Time
 	}
 	if revoked.Valid {
 		sess.RevokedAt = &revoked.Time
@@ -59,6 +72,14 @@ func (s *SessionStore) GetSession(ctx context.Context, id string) (*sessions.Ses
 func (s *SessionStore) TouchSession(ctx context.Context, id string, at time.Time) error {
 	if _, err := s.DB.sql.ExecContext(ctx, touchSessionSQL, id, at); err != nil {
 		return fmt.Errorf("sqlstore: touch session: %w", err)
+	}
+	return nil
+}
+
+// MarkPassword implements sessions.Store.
+func (s *SessionStore) MarkPassword(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.DB.sql.ExecContext(ctx, markPasswordSQL, id, at); err != nil {
+		return fmt.Errorf("sqlstore: mark password: %w", err)
 	}
 	return nil
 }

@@ -17,11 +17,19 @@ import (
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/blobs"
+	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/deals"
+	"github.com/chatalott/chatalott/importjobs"
+	"github.com/chatalott/chatalott/imports"
 	"github.com/chatalott/chatalott/keys"
+	"github.com/chatalott/chatalott/ratelimit"
+	"github.com/chatalott/chatalott/ratelimit/ratelimittest"
 	"github.com/chatalott/chatalott/sessions"
 	"github.com/chatalott/chatalott/sqlstore"
 	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
+	"github.com/chatalott/chatalott/twofactor"
 	"github.com/chatalott/chatalott/web"
 )
 
@@ -53,6 +61,9 @@ type testApp struct {
 	clock  *clock
 	keys   *keys.Ring
 	logs   *bytes.Buffer
+	blobs  *blobs.Bucket
+	// mail holds every email the app sent, as .eml files.
+	mail *testMailbox
 }
 
 const testPassword = "correct horse battery"
@@ -72,25 +83,72 @@ func newTestApp(t *testing.T, dialect string) *testApp {
 	// whose Expires, set from this clock, is in the real past.
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	logs := &bytes.Buffer{}
+
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
+	bucket, err := blobs.Open(context.Background(), "mem://")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
+	// Background imports stop when the test ends, and the cleanup waits
+	// for them to record their end before the database closes.
+	importCtx, stopImports := context.WithCancel(context.Background())
+	contactStore := &sqlstore.ContactStore{DB: db}
+	importJobs := &importjobs.Service{
+		Store:   &sqlstore.ImportJobStore{DB: db},
+		Blobs:   bucket,
+		Imports: &imports.Service{Store: contactStore, Now: clk.Now, NewID: chatalott.NewID},
+		Logger:  logger,
+		Now:     clk.Now,
+		NewID:   chatalott.NewID,
+		Context: importCtx,
+	}
+	t.Cleanup(func() {
+		stopImports()
+		importJobs.Wait()
+	})
+
+	// SQLite runs with in-process rate limits and PostgreSQL with Redis, the
+	// two deployments Chatalott supports.
+	var limiter ratelimit.Limiter = ratelimit.NewMemory(clk.Now)
+	if dialect == sqlstore.Postgres {
+		client, prefix := ratelimittest.Client(t)
+		limiter = ratelimit.NewRedis(client, prefix)
+	}
+	encryptionKeys, err := keys.NewRing()
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	accountStore := &sqlstore.AccountStore{DB: db}
 	s := &web.Server{
+		TwoFactor:    &twofactor.Service{Store: &sqlstore.TwoFactorStore{DB: db}, Keys: encryptionKeys, Now: clk.Now},
+		Limiter:      limiter,
+		Limits:       ratelimit.DefaultLimits(),
 		Accounts:     &accounts.Service{Store: accountStore, Hasher: hasher, Now: clk.Now, NewID: chatalott.NewID},
 		AccountStore: accountStore,
 		Sessions: &sessions.Manager{Store: &sqlstore.SessionStore{DB: db}, Keys: ring, Now: clk.Now,
 			IdleTimeout: sessions.DefaultIdleTimeout, AbsoluteLifetime: sessions.DefaultAbsoluteLifetime,
 			TouchInterval: sessions.DefaultTouchInterval},
-		Contacts: &contacts.Service{Store: &sqlstore.ContactStore{DB: db}, Now: clk.Now, NewID: chatalott.NewID},
-		Health:   db.Ping,
-		Logger:   slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)),
-		Now:      clk.Now,
+		Contacts:     &contacts.Service{Store: contactStore, Now: clk.Now, NewID: chatalott.NewID},
+		ImportJobs:   importJobs,
+		ExportSource: contactStore,
+		Health:       db.Ping,
+		Logger:       logger,
+		Now:          clk.Now,
 	}
+	s.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: s.Contacts, Now: clk.Now, NewID: chatalott.NewID}
+	s.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: s.Companies, Now: clk.Now, NewID: chatalott.NewID}
+	mailbox := newTestMailbox(t, logger)
+	s.Email = &accounts.EmailService{Accounts: s.Accounts, Tokens: &sqlstore.EmailTokenStore{DB: db},
+		Mailer: mailbox.notifier, Sessions: s.Sessions}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
-	return &testApp{t: t, db: db, srv: srv, server: s, clock: clk, keys: ring, logs: logs}
+	return &testApp{t: t, db: db, srv: srv, server: s, clock: clk, keys: ring, logs: logs, blobs: bucket, mail: mailbox}
 }
 
 type lockedWriter struct {
@@ -170,13 +228,28 @@ func (b *browser) post(path string, form url.Values) *response {
 	return b.do(req)
 }
 
-// signUp creates an account and leaves b logged in.
+// signUp creates an account, confirms its address with the emailed link,
+// and leaves b logged in. The session is issued directly, as the log-in form
+// would issue it, so that the helper spends none of the log-in rate limit
+// that tests of the log-in form count on.
 func (b *browser) signUp(name, email string) {
 	b.app.t.Helper()
 	resp := b.post("/signup", url.Values{"name": {name}, "email": {email}, "password": {testPassword}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/contacts" {
-		b.app.t.Fatalf("sign up %s: status %d location %q, want 303 to /contacts; body:\n%s", email, resp.StatusCode, resp.Header.Get("Location"), resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, "<h1>Check your email</h1>") {
+		b.app.t.Fatalf("sign up %s: status %d, want 200 with the check-your-email page; body:\n%s", email, resp.StatusCode, resp.Body)
 	}
+	b.verifyEmail(b.app.mail.take(b.app.t, email).token(b.app.t, "/verify-email"))
+	ctx := context.Background()
+	user, err := b.app.server.AccountStore.UserByEmail(ctx, accounts.NormalizeEmail(email))
+	if err != nil {
+		b.app.t.Fatalf("sign up %s: load the new user: %v", email, err)
+	}
+	token, _, err := b.app.server.Sessions.Issue(ctx, user.ID, "test browser", "127.0.0.1")
+	if err != nil {
+		b.app.t.Fatalf("sign up %s: issue a session: %v", email, err)
+	}
+	u, _ := url.Parse(b.app.srv.URL)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token, Path: "/", Secure: true}})
 }
 
 func (b *browser) logIn(email, password string) *response {

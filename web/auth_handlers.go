@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -19,6 +20,11 @@ type authForm struct {
 // parseForm reads a urlencoded form of at most maxFormBytes. It reports
 // false after writing an error response.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if !isFormContentType(r) {
+		s.render(w, r, http.StatusUnsupportedMediaType, "error", page{Title: "Unsupported form format",
+			Data: "The form was not sent as a web form (application/x-www-form-urlencoded). Reload the page and submit the form from there."})
+		return false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		status := http.StatusBadRequest
@@ -54,33 +60,13 @@ func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signup", page{Title: "Create your account", Data: authForm{}})
 }
 
-func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	req := accounts.SignUpRequest{
-		Name:     r.PostForm.Get("name"),
-		Email:    r.PostForm.Get("email"),
-		Password: r.PostForm.Get("password"),
-	}
-	user, _, err := s.Accounts.SignUp(r.Context(), req)
-	if err != nil {
-		fields, formErr := formErrors(err)
-		s.render(w, r, statusFor(chatalott.ErrorCode(err)), "signup", page{Title: "Create your account",
-			Errors: fields, FormError: formErr, Data: authForm{Name: req.Name, Email: req.Email}})
-		return
-	}
-	s.Logger.Info("user signed up", "user_id", user.ID)
-	s.startSession(w, r, user.ID, "/contacts")
-}
-
 func (s *Server) handleLogInForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
 	if viewerFrom(r) != nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- safeNext allows only paths on this site
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", page{Title: "Log in", Data: authForm{Next: next}})
+	s.render(w, r, http.StatusOK, "login", page{Title: "Log in", Notice: noticeFrom(r), Data: authForm{Next: next}})
 }
 
 func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
@@ -89,6 +75,13 @@ func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostForm.Get("email")
 	next := safeNext(r.PostForm.Get("next"))
+	// Both limits count every attempt before the password is checked, so a
+	// limited request costs no bcrypt comparison and the email limit
+	// applies whether or not the email has an account.
+	if s.limited(w, r, limitCheck{s.Limits.LogInIP, s.clientIP(r)},
+		limitCheck{s.Limits.LogInEmail, accounts.NormalizeEmail(email)}) {
+		return
+	}
 	user, err := s.Accounts.LogIn(r.Context(), email, r.PostForm.Get("password"))
 	if err != nil {
 		if !accounts.IsBadCredentials(err) {
@@ -107,8 +100,32 @@ func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
 			s.Logger.Warn("revoke previous session at log-in", "user_id", v.User.ID, "err", err)
 		}
 	}
+	if s.TwoFactor != nil {
+		on, _, err := s.TwoFactor.Status(r.Context(), user.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if on {
+			s.startPartialSession(w, r, user.ID, next)
+			return
+		}
+	}
 	s.Logger.Info("user logged in", "user_id", user.ID)
 	s.startSession(w, r, user.ID, next)
+}
+
+// startPartialSession issues a partial session after a correct password
+// and sends the browser to the second-factor form.
+func (s *Server) startPartialSession(w http.ResponseWriter, r *http.Request, userID, next string) {
+	token, sess, err := s.Sessions.IssuePartial(r.Context(), userID, r.UserAgent(), s.clientIP(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	setPartialCookie(w, token, sess.ExpiresAt)
+	s.Logger.Info("password accepted; second factor required", "user_id", userID)
+	http.Redirect(w, r, "/login/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
 // startSession issues a new session for userID, sets its cookie and
@@ -120,7 +137,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID, ne
 		return
 	}
 	setSessionCookie(w, token, sess.ExpiresAt)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- callers pass a fixed path or one that passed safeNext
 }
 
 func (s *Server) handleLogOut(w http.ResponseWriter, r *http.Request) {

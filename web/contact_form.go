@@ -71,9 +71,7 @@ func decodeContactForm(form url.Values) (*contacts.Contact, chatalott.Validation
 	if form.Get("kind") == contacts.KindOrganization {
 		c.Kind = contacts.KindOrganization
 	}
-	for _, t := range strings.Split(form.Get("tags"), ",") {
-		c.Tags = append(c.Tags, t)
-	}
+	c.Tags = append(c.Tags, strings.Split(form.Get("tags"), ",")...)
 
 	emailLabels, emails := form["email_label"], form["email"]
 	for i, address := range emails {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
 )
 
@@ -80,7 +81,20 @@ func (s *Server) handleContactView(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "contact_view", page{Title: c.DisplayName(), Notice: noticeFrom(r), Data: c})
+	company, err := s.Companies.OfContact(r.Context(), viewerFrom(r).Scope(), c.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "contact_view", page{Title: c.DisplayName(), Notice: noticeFrom(r),
+		Data: contactViewData{Contact: c, Company: company}})
+}
+
+// contactViewData is a contact with its company, nil when it has none. The
+// embedded contact keeps the template's field names.
+type contactViewData struct {
+	*contacts.Contact
+	Company *companies.Company
 }
 
 func (s *Server) handleContactEdit(w http.ResponseWriter, r *http.Request) {

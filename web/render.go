@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/addressbook"
 )
 
 //go:embed templates static
@@ -19,11 +20,46 @@ var assets embed.FS
 
 // pageNames lists every page template. Each is parsed together with
 // layout.html at start-up.
-var pageNames = []string{"signup", "login", "contacts", "contact_form", "contact_view", "settings", "error"}
+var pageNames = []string{"signup", "login", "contacts", "contact_form", "contact_view", "settings", "error",
+	"import_upload", "import_job", "second_factor", "two_factor",
+	"check_email", "verify_email", "forgot_password", "reset_password",
+	"security", "disclosure", "subprocessors",
+	"companies", "company_form", "company_view", "deals", "deal_form", "deal_view", "deal_board",
+	"pipeline", "stage_remove"}
 
 var templateFuncs = template.FuncMap{
-	"add":  func(a, b int) int { return a + b },
-	"join": strings.Join,
+	"add":           func(a, b int) int { return a + b },
+	"join":          strings.Join,
+	"separatorName": separatorName,
+	"profileName":   profileName,
+}
+
+// separatorName returns the name of a CSV separator with the character.
+func separatorName(sep rune) string {
+	switch sep {
+	case ',':
+		return "comma (,)"
+	case ';':
+		return "semicolon (;)"
+	case '\t':
+		return "tab"
+	}
+	return fmt.Sprintf("%q", sep)
+}
+
+// profileName returns the application whose CSV layout was recognised.
+func profileName(p addressbook.Profile) string {
+	switch p {
+	case addressbook.ProfileGoogle:
+		return "Google Contacts"
+	case addressbook.ProfileOutlook:
+		return "Outlook"
+	case addressbook.ProfileLinkedIn:
+		return "LinkedIn connections"
+	case addressbook.ProfileChatalott:
+		return "Chatalott export"
+	}
+	return "generic column names"
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -49,7 +85,10 @@ type page struct {
 	// the form as a whole.
 	Errors    map[string]string
 	FormError string
-	Data      any
+	// Refresh makes the browser reload the page every second, for pages
+	// that show progress without JavaScript.
+	Refresh bool
+	Data    any
 }
 
 // render writes the named page with status. The page is rendered into a
@@ -70,10 +109,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
+// codeUnsupportedMediaType is the error code of a request body in the
+// wrong content type, such as an upload that is not multipart/form-data.
+// NOTE: it lives here because no chatalott code means 415 yet.
+const codeUnsupportedMediaType = "unsupported_media_type"
+
 // statusFor maps an error code to its HTTP status. It is the only place
 // that makes this mapping.
 func statusFor(code string) int {
 	switch code {
+	case codeUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
 	case chatalott.EInvalid:
 		return http.StatusUnprocessableEntity
 	case chatalott.ENotFound:

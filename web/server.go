@@ -7,11 +7,19 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/deals"
+	"github.com/chatalott/chatalott/exports"
+	"github.com/chatalott/chatalott/importjobs"
+	"github.com/chatalott/chatalott/ratelimit"
 	"github.com/chatalott/chatalott/sessions"
+	"github.com/chatalott/chatalott/trust"
+	"github.com/chatalott/chatalott/twofactor"
 )
 
 // SessionCookie is the name of the session cookie. The __Host- prefix makes
@@ -30,10 +38,34 @@ type Server struct {
 	AccountStore accounts.Store
 	Sessions     *sessions.Manager
 	Contacts     *contacts.Service
+	// Companies and Deals serve /companies, /deals and /pipeline.
+	Companies *companies.Service
+	Deals     *deals.Service
+	// ImportJobs runs the import wizard under /contacts/import.
+	ImportJobs *importjobs.Service
+	// ExportSource streams the contacts that /contacts/export writes.
+	ExportSource exports.Source
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Email runs sign-up verification and password reset by email; its
+	// Mailer also sends the security notices.
+	Email *accounts.EmailService
+	// TwoFactor enrols and checks second factors.
+	TwoFactor *twofactor.Service
+	// Limiter counts attempts under Limits; nil turns rate limiting off.
+	Limiter ratelimit.Limiter
+	Limits  ratelimit.Limits
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed. Empty trusts no one.
+	TrustedProxies []netip.Prefix
+	// Trust is the operator's configuration of the public trust pages;
+	// nil serves the embedded defaults.
+	Trust *trust.Site
+	// RedirectPlainHTTP redirects every request that did not arrive over
+	// HTTPS, for servers behind a TLS-terminating proxy.
+	RedirectPlainHTTP bool
 
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -61,14 +93,37 @@ func (s *Server) routes() []struct {
 	return []entry{
 		public("GET /{$}", s.handleHome),
 		public("GET /healthz", s.handleHealth),
+		public("GET /security", s.handleSecurityPage),
+		public("GET /security/disclosure", s.handleDisclosurePage),
+		public("GET /subprocessors", s.handleSubprocessorsPage),
+		public("GET /.well-known/security.txt", s.handleSecurityTxt),
+		public("GET /.well-known/openpgp-key.asc", s.handlePublicKey),
 		public("GET /static/{file...}", s.handleStatic),
 		public("GET /signup", s.handleSignUpForm),
 		public("POST /signup", s.handleSignUp),
 		public("GET /login", s.handleLogInForm),
 		public("POST /login", s.handleLogIn),
 		public("POST /logout", s.handleLogOut),
+		public("GET /verify-email", s.handleVerifyEmailForm),
+		public("POST /verify-email", s.handleVerifyEmail),
+		public("GET /forgot-password", s.handleForgotPasswordForm),
+		public("POST /forgot-password", s.handleForgotPassword),
+		public("GET /reset-password", s.handleResetPasswordForm),
+		public("POST /reset-password", s.handleResetPassword),
+		public("GET /login/two-factor", s.handleSecondFactorForm),
+		public("POST /login/two-factor", s.handleSecondFactor),
 
 		private("GET /contacts", s.handleContactList),
+		private("GET /contacts/export", s.handleExport),
+		private("GET /contacts/import", s.handleImportForm),
+		private("POST /contacts/import", s.handleImportUpload),
+		// The job page ends in a slash because "GET /contacts/import/{id}"
+		// would clash with "GET /contacts/{id}/edit" on /contacts/import/edit.
+		private("GET /contacts/import/{id}/{$}", s.handleImportJob),
+		private("POST /contacts/import/{id}/preview", s.handleImportChoice(false)),
+		private("POST /contacts/import/{id}/start", s.handleImportChoice(true)),
+		private("POST /contacts/import/{id}/discard", s.handleImportDiscard),
+		private("GET /contacts/import/{id}/report.csv", s.handleImportReportCSV),
 		private("GET /contacts/new", s.handleContactNew),
 		private("POST /contacts", s.handleContactCreate),
 		private("GET /contacts/{id}", s.handleContactView),
@@ -76,11 +131,46 @@ func (s *Server) routes() []struct {
 		private("POST /contacts/{id}", s.handleContactUpdate),
 		private("POST /contacts/{id}/delete", s.handleContactDelete),
 		private("GET /contacts/{id}/photo", s.handleContactPhoto),
+		private("POST /contacts/{id}/company", s.handleContactCompany),
+
+		private("GET /companies", s.handleCompanyList),
+		private("GET /companies/new", s.handleCompanyNew),
+		private("POST /companies", s.handleCompanyCreate),
+		private("GET /companies/{id}", s.handleCompanyView),
+		private("GET /companies/{id}/edit", s.handleCompanyEdit),
+		private("POST /companies/{id}", s.handleCompanyUpdate),
+		private("POST /companies/{id}/delete", s.handleCompanyDelete),
+
+		private("GET /deals", s.handleDealList),
+		private("GET /deals/board", s.handleDealBoard),
+		private("GET /deals/new", s.handleDealNew),
+		private("POST /deals", s.handleDealCreate),
+		private("GET /deals/{id}", s.handleDealView),
+		private("GET /deals/{id}/edit", s.handleDealEdit),
+		private("POST /deals/{id}", s.handleDealUpdate),
+		private("POST /deals/{id}/delete", s.handleDealDelete),
+		private("POST /deals/{id}/stage", s.handleDealMove),
+		private("POST /deals/{id}/contacts", s.handleDealContactAdd),
+		private("POST /deals/{id}/contacts/{contact}/remove", s.handleDealContactRemove),
+
+		private("GET /pipeline", s.handlePipeline),
+		private("POST /pipeline/stages", s.handleStageAdd),
+		private("POST /pipeline/stages/{id}", s.handleStageUpdate),
+		private("POST /pipeline/stages/{id}/move", s.handleStageMove),
+		private("GET /pipeline/stages/{id}/remove", s.handleStageRemoveForm),
+		private("POST /pipeline/stages/{id}/remove", s.handleStageRemove),
 
 		private("GET /settings", s.handleSettings),
 		private("POST /settings/password", s.handlePasswordChange),
+		private("POST /settings/verify-email", s.handleResendVerification),
 		private("POST /settings/logout-everywhere", s.handleLogOutEverywhere),
 		private("POST /settings/sessions/{id}/revoke", s.handleSessionRevoke),
+		private("GET /settings/two-factor", s.handleTwoFactorSettings),
+		private("POST /settings/two-factor/enrol", s.handleTwoFactorBegin),
+		private("GET /settings/two-factor/qr.png", s.handleTwoFactorQR),
+		private("POST /settings/two-factor/confirm", s.handleTwoFactorConfirm),
+		private("POST /settings/two-factor/backup-codes", s.handleBackupCodesRegenerate),
+		private("POST /settings/two-factor/disable", s.handleTwoFactorDisable),
 	}
 }
 
@@ -124,6 +214,9 @@ func (s *Server) Handler() (http.Handler, error) {
 	h = csrf.Handler(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
-	h = securityHeaders(h)
+	if s.RedirectPlainHTTP {
+		h = s.redirectPlainHTTP(h)
+	}
+	h = s.securityHeaders(h)
 	return h, nil
 }

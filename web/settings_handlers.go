@@ -10,11 +10,17 @@ import (
 // notices are the fixed confirmations a redirect can ask a page to show.
 // Only these keys are accepted, so a link cannot put its own text on a page.
 var notices = map[string]string{
-	"logged-out":       "You are logged out.",
-	"password-changed": "Your password is changed. Every other session has been logged out.",
-	"session-revoked":  "That session is logged out.",
-	"contact-saved":    "Contact saved.",
-	"contact-deleted":  "Contact deleted.",
+	"logged-out":        "You are logged out.",
+	"password-changed":  "Your password is changed. Every other session has been logged out.",
+	"session-revoked":   "That session is logged out.",
+	"contact-saved":     "Contact saved.",
+	"contact-deleted":   "Contact deleted.",
+	"backup-code-used":  "You logged in with a backup code, which now no longer works. Check how many remain below, and make new ones when they run low.",
+	"two-factor-off":    "Two-factor authentication is off. Every other session has been logged out.",
+	"import-discarded":  "The import and its file are deleted.",
+	"email-verified":    "Your email address is confirmed.",
+	"verification-sent": "We sent a new confirmation link to your email address. It works for 48 hours.",
+	"password-reset":    "Your password is reset, and every session has been logged out. Log in with the new password.",
 }
 
 func noticeFrom(r *http.Request) string { return notices[r.URL.Query().Get("notice")] }
@@ -64,6 +70,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Logger.Info("password changed", "user_id", v.User.ID, "sessions_revoked", n)
+	s.afterPasswordChange(r, v.User)
 	http.Redirect(w, r, "/settings?notice=password-changed", http.StatusSeeOther)
 }
 

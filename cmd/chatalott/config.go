@@ -24,6 +24,17 @@ type config struct {
 	SessionLifetime time.Duration
 	SessionIdle     time.Duration
 	LogLevel        string
+	// BlobURL is the bucket of uploaded files; empty means the folder
+	// "blobs" in DataDir.
+	BlobURL string
+	// SMTPURL comes from the environment only, because it holds a
+	// password; empty writes email to the outbox folder in DataDir.
+	SMTPURL  string
+	MailFrom string
+	// BaseURL starts the links in emails; empty derives it from Addr.
+	BaseURL string
+	// Edge holds TLS, proxy and trust-page settings.
+	Edge edgeConfig
 }
 
 // addDataFlags registers the flags shared by every command that opens the
@@ -48,6 +59,14 @@ func (c *config) addServeFlags(fs *flag.FlagSet) {
 		"absolute lifetime of a log-in session, whatever the activity (env CHATALOTT_SESSION_LIFETIME)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("CHATALOTT_SESSION_IDLE", sessions.DefaultIdleTimeout),
 		"inactivity after which a session ends (env CHATALOTT_SESSION_IDLE)")
+	fs.StringVar(&c.BlobURL, "blob-url", os.Getenv("CHATALOTT_BLOB_URL"),
+		"bucket for uploaded files: file:///absolute/folder or mem://; empty means the folder blobs in --data (env CHATALOTT_BLOB_URL)")
+	c.SMTPURL = os.Getenv("SMTP_URL")
+	fs.StringVar(&c.MailFrom, "mail-from", envOr("CHATALOTT_MAIL_FROM", "Chatalott <no-reply@localhost>"),
+		"sender address of emails (env CHATALOTT_MAIL_FROM)")
+	fs.StringVar(&c.BaseURL, "base-url", os.Getenv("CHATALOTT_BASE_URL"),
+		"public address of the server that links in emails start with, such as https://crm.example.com; empty means https:// and --addr (env CHATALOTT_BASE_URL)")
+	c.Edge.addFlags(fs)
 	fs.StringVar(&c.LogLevel, "log-level", envOr("CHATALOTT_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CHATALOTT_LOG_LEVEL)")
 }
 
@@ -61,7 +80,7 @@ func (c *config) validate() error {
 	if c.SessionIdle > c.SessionLifetime {
 		return fmt.Errorf("--session-idle (%s) is longer than --session-lifetime (%s); make it shorter", c.SessionIdle, c.SessionLifetime)
 	}
-	return nil
+	return c.Edge.validate(c)
 }
 
 func envOr(name, fallback string) string {

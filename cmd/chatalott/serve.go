@@ -9,13 +9,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/blobs"
 	"github.com/chatalott/chatalott/certs"
+	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/deals"
+	"github.com/chatalott/chatalott/importjobs"
+	"github.com/chatalott/chatalott/imports"
 	"github.com/chatalott/chatalott/keys"
 	"github.com/chatalott/chatalott/sessions"
 	"github.com/chatalott/chatalott/sqlstore"
@@ -77,7 +84,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		logger.Info("generated session signing key", "path", filepath.Join(cfg.DataDir, "keys", "session-keys"))
 	}
 
-	cert, err := loadCertificate(&cfg, logger)
+	tlsSetup, err := setUpTLS(&cfg, logger)
+	if err != nil {
+		return err
+	}
+	trustSite, err := loadTrustSite(&cfg, tlsSetup.facts)
 	if err != nil {
 		return err
 	}
@@ -86,13 +97,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	bucket, err := openBlobs(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer bucket.Close()
+
+	// Background imports run under ctx, so a shutdown stops them, and each
+	// records how far it got before the database closes.
+	contactStore := &sqlstore.ContactStore{DB: db}
+	importJobs := &importjobs.Service{
+		Store:   &sqlstore.ImportJobStore{DB: db},
+		Blobs:   bucket,
+		Imports: &imports.Service{Store: contactStore, Now: time.Now, NewID: chatalott.NewID},
+		Logger:  logger,
+		Now:     time.Now,
+		NewID:   chatalott.NewID,
+		Context: ctx,
+	}
+	defer importJobs.Wait()
+	go importJobs.RunCleanup(ctx, importCleanupInterval)
+
 	accountStore := &sqlstore.AccountStore{DB: db}
 	srv := &web.Server{
 		Accounts:     &accounts.Service{Store: accountStore, Hasher: hasher, Now: time.Now, NewID: chatalott.NewID},
 		AccountStore: accountStore,
 		Sessions: &sessions.Manager{Store: &sqlstore.SessionStore{DB: db}, Keys: ring, Now: time.Now,
 			IdleTimeout: cfg.SessionIdle, AbsoluteLifetime: cfg.SessionLifetime, TouchInterval: sessions.DefaultTouchInterval},
-		Contacts: &contacts.Service{Store: &sqlstore.ContactStore{DB: db}, Now: time.Now, NewID: chatalott.NewID},
+		Contacts:     &contacts.Service{Store: contactStore, Now: time.Now, NewID: chatalott.NewID},
+		ImportJobs:   importJobs,
+		ExportSource: contactStore,
 		Health: func(ctx context.Context) error {
 			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			defer cancel()
@@ -100,11 +134,55 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		},
 		Logger: logger,
 	}
+	emailFlows, notifier, err := newEmailFlows(&cfg, logger, db, srv.Accounts, srv.Sessions)
+	if err != nil {
+		return err
+	}
+	defer notifier.Wait()
+	srv.Email = emailFlows
+	srv.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: srv.Contacts, Now: time.Now, NewID: chatalott.NewID}
+	srv.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: srv.Companies, Now: time.Now, NewID: chatalott.NewID}
+	if srv.TwoFactor, err = newTwoFactor(&cfg, db, logger); err != nil {
+		return err
+	}
+	limiter, limits, closeLimiter, err := openLimiter(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
+	srv.Limiter, srv.Limits = limiter, limits
+	srv.TrustedProxies, srv.Trust = cfg.Edge.Proxies, trustSite
+	srv.RedirectPlainHTTP = cfg.Edge.TLS == "off"
 	handler, err := srv.Handler()
 	if err != nil {
 		return err
 	}
-	return listenAndServe(ctx, &cfg, handler, cert, logger, stdout)
+	return listenAndServe(ctx, &cfg, handler, tlsSetup, logger, stdout)
+}
+
+// importCleanupInterval is how often abandoned uploads and stalled imports
+// are cleaned up, after a first run at start-up.
+const importCleanupInterval = 15 * time.Minute
+
+// openBlobs opens the configured bucket of uploaded files.
+func openBlobs(ctx context.Context, cfg *config, logger *slog.Logger) (*blobs.Bucket, error) {
+	blobURL := cfg.BlobURL
+	if blobURL == "" {
+		var err error
+		if blobURL, err = blobs.DefaultURL(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	bucket, err := blobs.Open(ctx, blobURL)
+	if err != nil {
+		return nil, err
+	}
+	redactedURL := "(unparseable URL)"
+	if u, err := url.Parse(blobURL); err == nil {
+		redactedURL = u.Redacted()
+	}
+	logger.Info("blob storage ready", "url", redactedURL)
+	return bucket, nil
 }
 
 func loadCertificate(cfg *config, logger *slog.Logger) (tls.Certificate, error) {
@@ -128,7 +206,8 @@ func loadCertificate(cfg *config, logger *slog.Logger) (tls.Certificate, error) 
 
 // listenAndServe runs the HTTPS server and the redirecting HTTP server
 // until ctx ends, then shuts both down, letting requests in flight finish.
-func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, cert tls.Certificate, logger *slog.Logger, stdout io.Writer) error {
+// With TLS off it runs the main server on plain HTTP and no redirect server.
+func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, setup *tlsSetup, logger *slog.Logger, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on --addr %s: %w", cfg.Addr, err)
@@ -136,7 +215,7 @@ func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, cert
 	httpsAddr := ln.Addr().(*net.TCPAddr)
 	main := &http.Server{
 		Handler:           handler,
-		TLSConfig:         certs.Config(cert),
+		TLSConfig:         setup.config,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -146,16 +225,31 @@ func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, cert
 	}
 	servers := []*http.Server{main}
 	errc := make(chan error, 2)
-	go func() { errc <- main.ServeTLS(ln, "", "") }()
+	go func() {
+		if setup.config == nil {
+			errc <- main.Serve(ln)
+			return
+		}
+		errc <- main.ServeTLS(ln, "", "")
+	}()
 
-	if cfg.HTTPAddr != "" {
+	if cfg.HTTPAddr != "" && setup.config == nil {
+		logger.Info("TLS is off, so --http-addr is not used; the proxy redirects plain HTTP", "http_addr", cfg.HTTPAddr)
+	}
+	if cfg.HTTPAddr != "" && setup.config != nil {
 		redirectLn, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
 			main.Close()
 			return fmt.Errorf("listen on --http-addr %s: %w", cfg.HTTPAddr, err)
 		}
+		// With ACME, the plain-HTTP port also answers HTTP-01 challenges
+		// for the configured domains; every other request is redirected.
+		redirectHandler := redirectToHTTPS(httpsAddr.Port)
+		if setup.acme != nil {
+			redirectHandler = setup.acme.HTTPHandler(redirectHandler)
+		}
 		redirect := &http.Server{
-			Handler:           redirectToHTTPS(httpsAddr.Port),
+			Handler:           redirectHandler,
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		}
@@ -165,6 +259,9 @@ func listenAndServe(ctx context.Context, cfg *config, handler http.Handler, cert
 	}
 
 	url := openURL(cfg.Addr, httpsAddr.Port)
+	if setup.config == nil {
+		url = "http" + strings.TrimPrefix(url, "https")
+	}
 	logger.Info("Chatalott is running", "url", url, "addr", httpsAddr.String())
 	fmt.Fprintf(stdout, "Chatalott is running. Open %s in your browser.\n", url)
 
@@ -221,6 +318,7 @@ func redirectToHTTPS(httpsPort int) http.Handler {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Connection", "close")
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		// A forged Host header can only redirect the client that sent it.
+		http.Redirect(w, r, target, http.StatusMovedPermanently) // #nosec G710 -- same host and path on https
 	})
 }

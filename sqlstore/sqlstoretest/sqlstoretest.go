@@ -84,11 +84,11 @@ func NewPostgresSchema(t testing.TB) string {
 	schema := "test_" + hex.EncodeToString(b)
 	// The schema name is made of hex digits only, so it is safe to splice
 	// into DDL, which takes no bind parameters.
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil { // #nosec G202 -- schema is "test_" and 16 hex digits from crypto/rand
 		t.Fatalf("sqlstoretest: create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil { // #nosec G202 -- schema is hex, as above
 			t.Logf("sqlstoretest: drop schema %s: %v", schema, err)
 		}
 		admin.Close()
