@@ -21,6 +21,8 @@ type csvSource struct {
 	limiter   *recordLimiter
 	reader    *csv.Reader
 	separator rune
+	// structureOnly skips building contacts; see Options.StructureOnly.
+	structureOnly bool
 	// lineBase is the number of file lines before the current csv.Reader
 	// started, because a new csv.Reader is started after an oversized row.
 	lineBase int
@@ -94,6 +96,9 @@ func (s *csvSource) next() (Record, error) {
 		s.afterRecord(fields)
 		if blankRow(fields) {
 			continue
+		}
+		if s.structureOnly {
+			return Record{Line: line}, nil
 		}
 		return s.rowToRecord(fields, line), nil
 	}

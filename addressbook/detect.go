@@ -173,9 +173,10 @@ func openCSV(text *bufio.Reader, prefix []byte, whole bool, opts Options, det *D
 	}
 
 	src := &csvSource{
-		decoder:   decoder,
-		limiter:   &recordLimiter{r: text, max: opts.MaxLineBytes},
-		separator: layout.separator,
+		decoder:       decoder,
+		limiter:       &recordLimiter{r: text, max: opts.MaxLineBytes},
+		separator:     layout.separator,
+		structureOnly: opts.StructureOnly,
 	}
 	if err := src.limiter.skipLines(layout.headerLine - 1); err != nil {
 		return nil, readError(err)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/chatalott/chatalott"
@@ -139,10 +140,10 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 		opts.BatchSize = DefaultBatchSize
 	}
 
-	// First pass: parse only, so a file that fails as a whole fails before
-	// any write.
-	valid, err := checkFile(open, opts.Reader)
-	if err != nil {
+	// First pass: read the file's structure only, so a file that fails as
+	// a whole (unreadable, cut off, over the row limit) fails before any
+	// write. Rows that are merely invalid are found in the second pass.
+	if err := checkFile(open, opts.Reader); err != nil {
 		return nil, err
 	}
 	file, err := open()
@@ -155,11 +156,6 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 		return nil, err
 	}
 	report := &Report{Detection: reader.Detection(), DryRun: opts.DryRun}
-	if valid == 0 {
-		report.Detection = reader.Detection()
-		s.collectRejections(reader, report)
-		return report, ErrNoContacts
-	}
 
 	b := &batch{service: s, scope: scope, opts: opts, report: report,
 		seen: map[string]*contacts.Contact{}, written: map[string]*contacts.Contact{}}
@@ -194,53 +190,54 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 		return report, err
 	}
 	report.Detection = reader.Detection()
+	// No row was valid, so nothing was written: the file as a whole failed.
+	if report.Created+report.Updated+report.Skipped == 0 && report.Rejected == report.Counts.Rows {
+		return report, ErrNoContacts
+	}
+	if a, ok := s.Store.(afterImporter); ok && !opts.DryRun && report.Created+report.Updated >= analyzeThreshold {
+		if err := a.AfterImport(ctx); err != nil {
+			// The contacts are written; stale statistics only slow queries.
+			slog.WarnContext(ctx, "refresh statistics after import failed", "workspace_id", scope.WorkspaceID, "err", err)
+		}
+	}
 	return report, nil
+}
+
+// analyzeThreshold is the number of written contacts from which an import
+// refreshes the database's planner statistics.
+const analyzeThreshold = 1000
+
+// afterImporter is implemented by stores that tune the database after a
+// large import.
+type afterImporter interface {
+	AfterImport(ctx context.Context) error
 }
 
 // Opener opens the file to import. Import calls it twice, once per pass,
 // so the file is streamed and never held in memory whole.
 type Opener func() (io.ReadCloser, error)
 
-// checkFile reads every record of the file and returns how many are valid.
-// It returns an error when the file as a whole cannot be read.
-func checkFile(open Opener, opts addressbook.Options) (int, error) {
+// checkFile reads the structure of every record of the file and returns
+// an error when the file as a whole cannot be read.
+func checkFile(open Opener, opts addressbook.Options) error {
 	file, err := open()
 	if err != nil {
-		return 0, fmt.Errorf("imports: open file: %w", err)
+		return fmt.Errorf("imports: open file: %w", err)
 	}
 	defer file.Close()
+	opts.StructureOnly = true
 	reader, err := addressbook.Open(file, opts)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	valid := 0
 	for {
-		rec, err := reader.Next()
+		_, err := reader.Next()
 		if errors.Is(err, io.EOF) {
-			return valid, nil
+			return nil
 		}
 		if err != nil {
-			return 0, err
+			return err
 		}
-		if rec.Err == nil {
-			valid++
-		}
-	}
-}
-
-func (s *Service) collectRejections(reader *addressbook.Reader, report *Report) {
-	for {
-		rec, err := reader.Next()
-		if err != nil {
-			return
-		}
-		report.Counts.Rows++
-		report.Rejected++
-		reason := "The row holds no contact."
-		if rec.Err != nil {
-			reason = chatalott.ErrorMessage(rec.Err)
-		}
-		report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: nameOf(rec.Contact), Reason: reason})
 	}
 }
 

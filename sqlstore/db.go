@@ -34,6 +34,12 @@ var migrationFiles embed.FS
 type DB struct {
 	sql     *sql.DB
 	Dialect string
+	// writeSlot serialises write transactions on SQLite, which allows one
+	// writer at a time: waiting here, in order and for as long as the
+	// context allows, replaces failing with SQLITE_BUSY once the busy
+	// timeout runs out under many concurrent writers. It is nil on
+	// PostgreSQL.
+	writeSlot chan struct{}
 }
 
 // Open opens databaseURL when it is set (postgres:// or postgresql://), and
@@ -92,7 +98,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: restrict %s to its owner: %w", path, err)
 	}
-	return &DB{sql: db, Dialect: SQLite}, nil
+	return &DB{sql: db, Dialect: SQLite, writeSlot: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the database.
@@ -181,6 +187,14 @@ func applyMigration(ctx context.Context, conn *sql.Conn, name, body string) erro
 
 // inTx runs fn in a transaction and commits it when fn returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.writeSlot != nil {
+		select {
+		case db.writeSlot <- struct{}{}:
+			defer func() { <-db.writeSlot }()
+		case <-ctx.Done():
+			return fmt.Errorf("sqlstore: wait for the write lock: %w", ctx.Err())
+		}
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
