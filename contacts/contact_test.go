@@ -14,6 +14,10 @@ func TestFold(t *testing.T) {
 		{"  Straße  ", "strasse"},
 		{"100%_done", "100 done"},
 		{"株式会社サンプル", "株式会社サンフル"},
+		{"Renée Ødegård-Müller", "renee odegard muller"},
+		{"Søren Yılmaz", "soren yilmaz"},
+		{"Łukasz Đorđević", "lukasz dordevic"},
+		{"Ærø", "aero"},
 		{"", ""},
 	}
 	for _, tc := range cases {

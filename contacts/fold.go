@@ -10,6 +10,15 @@ import (
 
 var folder = cases.Fold()
 
+// baseLetters maps lower-case letters that Unicode does not decompose into
+// a base letter and a mark, so that NFKD alone leaves them as they are, to
+// the Latin letters people type for them: "soren" finds "Søren" and
+// "yilmaz" finds "Yılmaz".
+var baseLetters = map[rune]string{
+	'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'ħ': "h", 'ı': "i", 'ŧ': "t",
+	'æ': "ae", 'œ': "oe", 'þ': "th",
+}
+
 // Fold returns s in the form that search compares: compatibility-decomposed,
 // with combining marks removed, case-folded, apostrophes dropped (so that
 // "obrien" finds "O'Brien"), every other run of non-letters and non-digits
@@ -30,7 +39,11 @@ func Fold(s string) string {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteRune(r)
+			if base, ok := baseLetters[r]; ok {
+				b.WriteString(base)
+			} else {
+				b.WriteRune(r)
+			}
 		default:
 			space = true
 		}

@@ -156,6 +156,7 @@ func startServer(t *testing.T, dialect string, configure ...func(*web.Server)) *
 	}
 	server.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: server.Contacts, Now: time.Now, NewID: chatalott.NewID}
 	server.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: server.Companies, Now: time.Now, NewID: chatalott.NewID}
+	wireCRMServices(server, db)
 	handler, err := server.Handler()
 	if err != nil {
 		t.Fatalf("build handler: %v", err)
@@ -250,10 +251,10 @@ func signUp(t *testing.T, browser context.Context, base string) {
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 	)
 	clickAndLoad(t, browser, "submit the log-in form", `form[action="/login"] button[type="submit"]`)
-	if got, want := pagePath(t, browser), "/contacts"; got != want {
+	if got, want := pagePath(t, browser), "/dashboard"; got != want {
 		t.Fatalf("page after log-in: got path %q, want %q", got, want)
 	}
-	if got, want := text(t, browser, "main h1"), "Contacts"; got != want {
+	if got, want := text(t, browser, "main h1"), "Today"; got != want {
 		t.Fatalf("heading after log-in: got %q, want %q", got, want)
 	}
 }
@@ -262,6 +263,7 @@ func signUp(t *testing.T, browser context.Context, base string) {
 // emails and checks the contact page that the browser lands on.
 func addContact(t *testing.T, browser context.Context) {
 	t.Helper()
+	clickAndLoad(t, browser, "open the contact list", `header nav a[href="/contacts"]`)
 	clickAndLoad(t, browser, `open "New contact"`, `.bar a[href="/contacts/new"]`)
 	if got, want := text(t, browser, "main h1"), "New contact"; got != want {
 		t.Fatalf("heading of the contact form: got %q, want %q", got, want)

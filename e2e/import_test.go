@@ -31,6 +31,7 @@ func TestBrowserImportGoogleCSV(t *testing.T) {
 			browser := startBrowser(t, ctx, srv.Certificate())
 
 			signUp(t, browser, srv.URL)
+			clickAndLoad(t, browser, "open the contact list", `header nav a[href="/contacts"]`)
 			clickAndLoad(t, browser, "open Import", `.bar a[href="/contacts/import"]`)
 			if got, want := text(t, browser, "main h1"), "Import contacts"; got != want {
 				t.Fatalf("heading of the upload page: got %q, want %q", got, want)

@@ -61,7 +61,7 @@ func TestBrowserTwoFactorWithOathtool(t *testing.T) {
 			offset.Add(int64(30 * time.Second))
 			do(t, browser, "type the log-in code", chromedp.SendKeys(chromedp.CSS("#code"), oathtool(secret, now())))
 			clickAndLoad(t, browser, "submit the code", `form[action="/login/two-factor"] button[type="submit"]`)
-			if got, want := pagePath(t, browser), "/contacts"; got != want {
+			if got, want := pagePath(t, browser), "/dashboard"; got != want {
 				t.Fatalf("page after the code: got %q, want %q", got, want)
 			}
 			if c := findCookie(t, browser, base, web.SessionCookie); c == nil {

@@ -101,8 +101,9 @@ func bulkRow(c *contacts.Contact) (bulkContact, error) {
 	return row, nil
 }
 
-// insertContactsBulk inserts new contacts and their email index rows with
-// two statements in tx.
+// insertContactsBulk inserts new contacts, their email index rows, their
+// search documents and their "imported" timeline events with one statement
+// each in tx.
 func (s *ContactStore) insertContactsBulk(ctx context.Context, tx *sql.Tx, scope chatalott.Scope, list []*contacts.Contact) error {
 	if len(list) == 0 {
 		return nil
@@ -125,6 +126,12 @@ func (s *ContactStore) insertContactsBulk(ctx context.Context, tx *sql.Tx, scope
 	}
 	if _, err := tx.ExecContext(ctx, bulkInsertContactsSQL[s.DB.Dialect], scope.WorkspaceID, string(payload)); err != nil {
 		return fmt.Errorf("sqlstore: insert %d contacts: %w", len(list), err)
+	}
+	if err := s.indexContactsBulk(ctx, tx, scope, list); err != nil {
+		return err
+	}
+	if err := s.recordImportedBulk(ctx, tx, scope, list); err != nil {
+		return err
 	}
 	if len(emails) == 0 {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/timeline"
 )
 
 // CompanyStore implements companies.Store. Every query names workspace_id,
@@ -89,10 +90,22 @@ func (s *CompanyStore) CreateCompany(ctx context.Context, scope chatalott.Scope,
 	if err != nil {
 		return err
 	}
-	if _, err := s.DB.sql.ExecContext(ctx, insertCompanySQL, args...); err != nil {
-		return fmt.Errorf("sqlstore: insert company: %w", err)
+	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, insertCompanySQL, args...); err != nil {
+			return fmt.Errorf("sqlstore: insert company: %w", err)
+		}
+		return recordCompanyCreated(ctx, tx, scope, c)
+	})
+}
+
+// recordCompanyCreated indexes a new company for search and writes its
+// "created" timeline event.
+func recordCompanyCreated(ctx context.Context, tx *sql.Tx, scope chatalott.Scope, c *companies.Company) error {
+	if err := indexCompany(ctx, tx, scope, c); err != nil {
+		return err
 	}
-	return nil
+	subject := chatalott.Subject{Type: chatalott.SubjectCompany, ID: c.ID}
+	return recordEvent(ctx, tx, scope, subject, timeline.EventCreated, c.CreatedAt)
 }
 
 // GetCompany implements companies.Store.
@@ -117,11 +130,16 @@ func (s *CompanyStore) UpdateCompany(ctx context.Context, scope chatalott.Scope,
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.sql.ExecContext(ctx, updateCompanySQL, args[:len(args)-1]...)
-	if err != nil {
-		return fmt.Errorf("sqlstore: update company %s: %w", c.ID, err)
-	}
-	return expectOneRow(res, "Company", c.ID)
+	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, updateCompanySQL, args[:len(args)-1]...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update company %s: %w", c.ID, err)
+		}
+		if err := expectOneRow(res, "Company", c.ID); err != nil {
+			return err
+		}
+		return indexCompany(ctx, tx, scope, c)
+	})
 }
 
 // DeleteCompany implements companies.Store. Contacts lose the company
@@ -282,6 +300,9 @@ func (s *CompanyStore) LinkContactByName(ctx context.Context, scope chatalott.Sc
 			}
 			if _, err := tx.ExecContext(ctx, insertCompanySQL, args...); err != nil {
 				return fmt.Errorf("sqlstore: insert company: %w", err)
+			}
+			if err := recordCompanyCreated(ctx, tx, scope, candidate); err != nil {
+				return err
 			}
 			linked = candidate
 		default:

@@ -10,6 +10,7 @@ import (
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/accounts"
 	"github.com/chatalott/chatalott/contacts"
+	"github.com/chatalott/chatalott/timeline"
 )
 
 // ContactStore implements contacts.Store. Every query names workspace_id,
@@ -30,6 +31,12 @@ type contactDetails struct {
 const (
 	contactColumns = `id, kind, prefix, given, middle, family, suffix, nickname, organization, title, department,
 birthday, details, note, photo, photo_type, created_at, updated_at`
+	// contactListColumns is contactColumns without the photo's bytes: a
+	// page of 50 contacts would otherwise read up to 50 photos that the
+	// list does not show. substr(photo, 1, 0) keeps the column's type on
+	// both engines and scans as an empty photo, which scanContact drops.
+	contactListColumns = `id, kind, prefix, given, middle, family, suffix, nickname, organization, title, department,
+birthday, details, note, substr(photo, 1, 0), photo_type, created_at, updated_at`
 	insertContactSQL = `INSERT INTO contacts (workspace_id, id, kind, prefix, given, middle, family, suffix, nickname,
 organization, title, department, birthday, details, note, photo, photo_type, updated_at, sort_key, search_text, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`
@@ -43,7 +50,7 @@ WHERE workspace_id = $1 AND id = $2`
 	// matches everything. The patterns are built from folded text, which
 	// contains only letters, digits and spaces, so they hold no LIKE
 	// wildcards other than the ones the store adds.
-	listContactsSQL = `SELECT ` + contactColumns + ` FROM contacts
+	listContactsSQL = `SELECT ` + contactListColumns + ` FROM contacts
 WHERE workspace_id = $1
   AND ($2 = '' OR search_text LIKE $2)
   AND ($3 = '' OR search_text LIKE $3)
@@ -128,6 +135,13 @@ func (s *ContactStore) CreateContact(ctx context.Context, scope chatalott.Scope,
 		if _, err := tx.ExecContext(ctx, insertContactSQL, args...); err != nil {
 			return fmt.Errorf("sqlstore: insert contact: %w", err)
 		}
+		if err := indexContact(ctx, tx, scope, c); err != nil {
+			return err
+		}
+		subject := chatalott.Subject{Type: chatalott.SubjectContact, ID: c.ID}
+		if err := recordEvent(ctx, tx, scope, subject, timeline.EventCreated, c.CreatedAt); err != nil {
+			return err
+		}
 		return writeContactEmails(ctx, tx, scope, c)
 	})
 }
@@ -174,6 +188,9 @@ func (s *ContactStore) UpdateContact(ctx context.Context, scope chatalott.Scope,
 			return fmt.Errorf("sqlstore: update contact %s: %w", c.ID, err)
 		}
 		if err := expectOneRow(res, "Contact", c.ID); err != nil {
+			return err
+		}
+		if err := indexContact(ctx, tx, scope, c); err != nil {
 			return err
 		}
 		return writeContactEmails(ctx, tx, scope, c)

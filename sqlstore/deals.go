@@ -143,6 +143,9 @@ func (s *DealStore) CreateDeal(ctx context.Context, scope chatalott.Scope, d *de
 		if err != nil {
 			return fmt.Errorf("sqlstore: insert deal: %w", err)
 		}
+		if err := indexDeal(ctx, tx, scope, d); err != nil {
+			return err
+		}
 		return insertHistory(ctx, tx, scope, created)
 	})
 }
@@ -191,6 +194,9 @@ func (s *DealStore) UpdateDeal(ctx context.Context, scope chatalott.Scope, d *de
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return s.missingOrStale(ctx, tx, scope, d.ID)
+		}
+		if err := indexDeal(ctx, tx, scope, d); err != nil {
+			return err
 		}
 		for _, e := range changes {
 			if err := insertHistory(ctx, tx, scope, e); err != nil {

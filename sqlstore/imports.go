@@ -91,6 +91,9 @@ func (s *ContactStore) ApplyImportBatch(ctx context.Context, scope chatalott.Sco
 			if err := expectOneRow(res, "Contact", c.ID); err != nil {
 				return err
 			}
+			if err := indexContact(ctx, tx, scope, c); err != nil {
+				return err
+			}
 			if _, err := clearEmails.ExecContext(ctx, scope.WorkspaceID, c.ID); err != nil {
 				return fmt.Errorf("sqlstore: clear contact emails: %w", err)
 			}
@@ -130,4 +133,18 @@ func closeAll(stmts []*sql.Stmt) {
 	for _, st := range stmts {
 		st.Close()
 	}
+}
+
+// AfterImport refreshes the planner statistics after a large import, so
+// that PostgreSQL keeps using the list index instead of sorting the whole
+// workspace on every page until autovacuum gets to it.
+func (s *ContactStore) AfterImport(ctx context.Context) error {
+	query := `ANALYZE contacts, contact_emails`
+	if s.DB.Dialect == SQLite {
+		query = `PRAGMA optimize`
+	}
+	if _, err := s.DB.sql.ExecContext(ctx, query); err != nil {
+		return fmt.Errorf("sqlstore: refresh statistics: %w", err)
+	}
+	return nil
 }

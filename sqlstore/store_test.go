@@ -190,6 +190,11 @@ func TestContactStoreRoundTripAndScope(t *testing.T) {
 			t.Errorf("after other workspace's writes: given %q, err %v; want Zoë", got.Given, err)
 		}
 
+		listed, err := store.ListContacts(ctx, alice, "", 0, 10)
+		if err != nil || len(listed) != 1 || listed[0].Photo != nil {
+			t.Errorf("ListContacts: %d contacts, err %v; want 1 without its photo bytes", len(listed), err)
+		}
+
 		if _, err := store.GetContact(ctx, chatalott.Scope{}, c.ID); err == nil {
 			t.Error("GetContact with empty scope succeeded, want error")
 		}

@@ -139,6 +139,7 @@ func newTestApp(t *testing.T, dialect string) *testApp {
 	}
 	s.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: s.Contacts, Now: clk.Now, NewID: chatalott.NewID}
 	s.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: s.Companies, Now: clk.Now, NewID: chatalott.NewID}
+	wireCRMServices(s, db, clk.Now)
 	mailbox := newTestMailbox(t, logger)
 	s.Email = &accounts.EmailService{Accounts: s.Accounts, Tokens: &sqlstore.EmailTokenStore{DB: db},
 		Mailer: mailbox.notifier, Sessions: s.Sessions}

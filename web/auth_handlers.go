@@ -39,7 +39,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// safeNext returns next when it is a path on this site, else "/contacts",
+// safeNext returns next when it is a path on this site, else "/dashboard",
 // so the log-in form cannot redirect to another site. Browsers drop tabs
 // and newlines from URLs and read a backslash as a slash, so "/\t/evil"
 // would become "//evil", another host: any space, control character or
@@ -47,14 +47,14 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 func safeNext(next string) string {
 	unsafe := func(r rune) bool { return r == '\\' || r < ' ' || r == 0x7f || unicode.IsSpace(r) }
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.IndexFunc(next, unsafe) >= 0 {
-		return "/contacts"
+		return "/dashboard"
 	}
 	return next
 }
 
 func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
 	if viewerFrom(r) != nil {
-		http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 		return
 	}
 	s.render(w, r, http.StatusOK, "signup", page{Title: "Create your account", Data: authForm{}})

@@ -71,8 +71,8 @@ func TestLogInSetsHostCookie(t *testing.T) {
 		app.newBrowser().signUp("Ana", "ana@example.com")
 		b := app.newBrowser()
 		resp := b.logIn("ANA@example.com", testPassword)
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/contacts" {
-			t.Fatalf("log in: status %d location %q, want 303 to /contacts", resp.StatusCode, resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard" {
+			t.Fatalf("log in: status %d location %q, want 303 to /dashboard", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		cookies := resp.Cookies()
 		if len(cookies) != 1 {
@@ -250,14 +250,14 @@ func TestLogInNextStaysOnSite(t *testing.T) {
 	cases := map[string]string{
 		"/contacts?q=ana":      "/contacts?q=ana",
 		"/settings":            "/settings",
-		"https://evil.example": "/contacts",
-		"//evil.example":       "/contacts",
-		"/\\evil.example":      "/contacts",
-		"/\t/evil.example":     "/contacts",
-		"/\n/evil.example":     "/contacts",
-		"/ /evil.example":      "/contacts",
-		"javascript:alert(1)":  "/contacts",
-		"":                     "/contacts",
+		"https://evil.example": "/dashboard",
+		"//evil.example":       "/dashboard",
+		"/\\evil.example":      "/dashboard",
+		"/\t/evil.example":     "/dashboard",
+		"/\n/evil.example":     "/dashboard",
+		"/ /evil.example":      "/dashboard",
+		"javascript:alert(1)":  "/dashboard",
+		"":                     "/dashboard",
 	}
 	for next, want := range cases {
 		resp := app.newBrowser().post("/login", url.Values{"email": {"ana@example.com"}, "password": {testPassword}, "next": {next}})

@@ -134,7 +134,11 @@ func (s *Server) handleCompanyView(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "company_view", page{Title: c.Name, Notice: crmNoticeFrom(r), Data: data})
+	p := page{Title: c.Name, Notice: crmNoticeFrom(r), Data: data}
+	if !s.withPanel(w, r, chatalott.Subject{Type: chatalott.SubjectCompany, ID: id}, &p) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "company_view", p)
 }
 
 func (s *Server) handleCompanyEdit(w http.ResponseWriter, r *http.Request) {

@@ -86,8 +86,11 @@ func (s *Server) handleContactView(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "contact_view", page{Title: c.DisplayName(), Notice: noticeFrom(r),
-		Data: contactViewData{Contact: c, Company: company}})
+	p := page{Title: c.DisplayName(), Notice: noticeFrom(r), Data: contactViewData{Contact: c, Company: company}}
+	if !s.withPanel(w, r, chatalott.Subject{Type: chatalott.SubjectContact, ID: c.ID}, &p) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "contact_view", p)
 }
 
 // contactViewData is a contact with its company, nil when it has none. The

@@ -148,7 +148,11 @@ func (s *Server) handleDealView(w http.ResponseWriter, r *http.Request) {
 		}
 		data.People = res.Contacts
 	}
-	s.render(w, r, http.StatusOK, "deal_view", page{Title: detail.Deal.Title, Notice: crmNoticeFrom(r), Data: data})
+	p := page{Title: detail.Deal.Title, Notice: crmNoticeFrom(r), Data: data}
+	if !s.withPanel(w, r, chatalott.Subject{Type: chatalott.SubjectDeal, ID: detail.Deal.ID}, &p) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "deal_view", p)
 }
 
 func (s *Server) handleDealEdit(w http.ResponseWriter, r *http.Request) {

@@ -25,13 +25,19 @@ var pageNames = []string{"signup", "login", "contacts", "contact_form", "contact
 	"check_email", "verify_email", "forgot_password", "reset_password",
 	"security", "disclosure", "subprocessors",
 	"companies", "company_form", "company_view", "deals", "deal_form", "deal_view", "deal_board",
-	"pipeline", "stage_remove"}
+	"pipeline", "stage_remove",
+	"dashboard", "search", "follow_ups", "time_zone"}
 
 var templateFuncs = template.FuncMap{
+	"device":        describeUserAgent,
 	"add":           func(a, b int) int { return a + b },
 	"join":          strings.Join,
 	"separatorName": separatorName,
 	"profileName":   profileName,
+	"noteHTML":      noteHTML,
+	"localTime":     localTime,
+	"followUpRow":   followUpRow,
+	"followUpTable": followUpTable,
 }
 
 // separatorName returns the name of a CSV separator with the character.
@@ -65,7 +71,7 @@ func profileName(p addressbook.Profile) string {
 func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse page %s: %w", name, err)
 		}
@@ -89,6 +95,9 @@ type page struct {
 	// that show progress without JavaScript.
 	Refresh bool
 	Data    any
+	// Panel is the follow-ups, relationships and timeline section of a
+	// contact, company or deal page, nil on other pages.
+	Panel *subjectPanel
 }
 
 // render writes the named page with status. The page is rendered into a
@@ -206,7 +215,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 }
 
 func (s *Server) handleCrossOriginDenied(w http.ResponseWriter, r *http.Request) {

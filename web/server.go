@@ -10,14 +10,19 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/accounts"
 	"github.com/chatalott/chatalott/companies"
 	"github.com/chatalott/chatalott/contacts"
 	"github.com/chatalott/chatalott/deals"
 	"github.com/chatalott/chatalott/exports"
+	"github.com/chatalott/chatalott/followups"
 	"github.com/chatalott/chatalott/importjobs"
 	"github.com/chatalott/chatalott/ratelimit"
+	"github.com/chatalott/chatalott/relationships"
+	"github.com/chatalott/chatalott/search"
 	"github.com/chatalott/chatalott/sessions"
+	"github.com/chatalott/chatalott/timeline"
 	"github.com/chatalott/chatalott/trust"
 	"github.com/chatalott/chatalott/twofactor"
 )
@@ -41,6 +46,13 @@ type Server struct {
 	// Companies and Deals serve /companies, /deals and /pipeline.
 	Companies *companies.Service
 	Deals     *deals.Service
+	// Relationships, Timeline, FollowUps and Search serve the panels of
+	// contact, company and deal pages, /follow-ups, /search and
+	// /dashboard.
+	Relationships *relationships.Service
+	Timeline      *timeline.Service
+	FollowUps     *followups.Service
+	Search        *search.Service
 	// ImportJobs runs the import wizard under /contacts/import.
 	ImportJobs *importjobs.Service
 	// ExportSource streams the contacts that /contacts/export writes.
@@ -159,6 +171,26 @@ func (s *Server) routes() []struct {
 		private("POST /pipeline/stages/{id}/move", s.handleStageMove),
 		private("GET /pipeline/stages/{id}/remove", s.handleStageRemoveForm),
 		private("POST /pipeline/stages/{id}/remove", s.handleStageRemove),
+
+		private("GET /dashboard", s.handleDashboard),
+		private("GET /search", s.handleSearch),
+		private("POST /contacts/{id}/notes", s.handleNoteAdd(chatalott.SubjectContact)),
+		private("POST /contacts/{id}/activities", s.handleActivityLog(chatalott.SubjectContact)),
+		private("POST /contacts/{id}/follow-ups", s.handleFollowUpAdd(chatalott.SubjectContact)),
+		private("POST /contacts/{id}/relationships", s.handleRelationshipAdd),
+		private("POST /contacts/{id}/relationships/{rel}/delete", s.handleRelationshipDelete),
+		private("POST /companies/{id}/notes", s.handleNoteAdd(chatalott.SubjectCompany)),
+		private("POST /companies/{id}/activities", s.handleActivityLog(chatalott.SubjectCompany)),
+		private("POST /companies/{id}/follow-ups", s.handleFollowUpAdd(chatalott.SubjectCompany)),
+		private("POST /deals/{id}/notes", s.handleNoteAdd(chatalott.SubjectDeal)),
+		private("POST /deals/{id}/activities", s.handleActivityLog(chatalott.SubjectDeal)),
+		private("POST /deals/{id}/follow-ups", s.handleFollowUpAdd(chatalott.SubjectDeal)),
+		private("GET /follow-ups", s.handleFollowUpList),
+		private("POST /follow-ups/{id}/done", s.handleFollowUpAction("done")),
+		private("POST /follow-ups/{id}/reopen", s.handleFollowUpAction("reopen")),
+		private("POST /follow-ups/{id}/snooze", s.handleFollowUpAction("snooze")),
+		private("GET /settings/time-zone", s.handleTimeZoneForm),
+		private("POST /settings/time-zone", s.handleTimeZoneSave),
 
 		private("GET /settings", s.handleSettings),
 		private("POST /settings/password", s.handlePasswordChange),

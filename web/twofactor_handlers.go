@@ -63,7 +63,7 @@ func (s *Server) handleSecondFactor(w http.ResponseWriter, r *http.Request) {
 	if partial == nil {
 		clearPartialCookie(w)
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Log in",
-			FormError: "The log-in took too long or has ended. Log in again.", Data: authForm{Next: "/contacts"}})
+			FormError: "The log-in took too long or has ended. Log in again.", Data: authForm{Next: "/dashboard"}})
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,9 @@ func TestTwoFactorEnrolAndLogIn(t *testing.T) {
 		if status := b.get("/settings/two-factor"); !strings.Contains(status.Body, "8 of 8 backup codes remain") {
 			t.Error("settings do not show 8 remaining backup codes")
 		}
+		if got := app.mail.take(t, "ana@example.com").subject; got != "Two-factor authentication is on for your Chatalott account" {
+			t.Errorf("email after enrolment: subject %q, want the two-factor-on notice", got)
+		}
 		b.post("/logout", nil)
 
 		b.logInPassword("ana@example.com")
@@ -131,6 +135,18 @@ func TestTwoFactorBackupCodeLogIn(t *testing.T) {
 		}
 		if page := b.get("/settings/two-factor"); !strings.Contains(page.Body, "7 of 8 backup codes remain") {
 			t.Error("settings do not show 7 remaining backup codes")
+		}
+		found := false
+		for _, m := range app.mail.newMail(t) {
+			if m.subject == "A backup code was used to log in to Chatalott" {
+				found = true
+				if !strings.Contains(m.body, "7 backup codes left") {
+					t.Errorf("backup-code notice body %q does not say 7 codes are left", m.body)
+				}
+			}
+		}
+		if !found {
+			t.Error("no email notice after logging in with a backup code")
 		}
 		b.post("/logout", nil)
 		b.logInPassword("ana@example.com")
@@ -184,8 +200,15 @@ func TestTwoFactorDisable(t *testing.T) {
 		}
 		requireLoggedIn(t, b, "browser that turned two-factor off")
 		requireLoggedOut(t, phone, "other session")
-		if resp := app.newBrowser().logIn("ana@example.com", testPassword); resp.Header.Get("Location") != "/contacts" {
-			t.Errorf("log in after disable: location %q, want /contacts without a second factor", resp.Header.Get("Location"))
+		var subjects []string
+		for _, m := range app.mail.newMail(t) {
+			subjects = append(subjects, m.subject)
+		}
+		if !slices.Contains(subjects, "Two-factor authentication is off for your Chatalott account") {
+			t.Errorf("emails after turning two-factor off: %q, want the two-factor-off notice", subjects)
+		}
+		if resp := app.newBrowser().logIn("ana@example.com", testPassword); resp.Header.Get("Location") != "/dashboard" {
+			t.Errorf("log in after disable: location %q, want /dashboard without a second factor", resp.Header.Get("Location"))
 		}
 	})
 }

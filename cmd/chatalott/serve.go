@@ -58,11 +58,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg config
 	fs := newFlagSet("serve", "Run the Chatalott web server. With no configuration it uses SQLite and a self-signed\ncertificate in the data folder; DATABASE_URL=postgres://… switches to PostgreSQL.", stderr)
 	cfg.addServeFlags(fs)
+	reminderInterval := addReminderFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
 		return err
+	}
+	if *reminderInterval <= 0 {
+		return fmt.Errorf("--reminder-interval must be a positive duration such as 30s")
 	}
 	logger, err := newLogger(stderr, cfg.LogLevel)
 	if err != nil {
@@ -142,6 +146,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Email = emailFlows
 	srv.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: srv.Contacts, Now: time.Now, NewID: chatalott.NewID}
 	srv.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: srv.Companies, Now: time.Now, NewID: chatalott.NewID}
+	wireCRM(srv, db)
+	stopReminders := startReminders(ctx, *reminderInterval, db, notifier, logger)
+	defer stopReminders()
 	if srv.TwoFactor, err = newTwoFactor(&cfg, db, logger); err != nil {
 		return err
 	}
