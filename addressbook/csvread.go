@@ -110,7 +110,8 @@ func csvSyntaxError(line int, err *csv.ParseError) error {
 		return rowError(line, "a quoted field has no closing quote, or a stray quote inside it; "+
 			"double every quote inside a quoted field (\"\") and close the field. If this is the last row, the file may be cut off.")
 	case errors.Is(err.Err, csv.ErrBareQuote):
-		return rowError(line, "column %d contains a quote but does not start with one; "+
+		// err.Column counts characters from the start of the line, not fields.
+		return rowError(line, "character %d of the row is a quote inside a field that does not start with one; "+
 			"put the whole field in double quotes and double the quote inside it.", err.Column)
 	}
 	return rowError(line, "the row is not valid CSV (%v); check its quotes and separators.", err.Err)

@@ -193,6 +193,14 @@ func openCSV(text *bufio.Reader, prefix []byte, whole bool, opts Options, det *D
 		return nil, err
 	}
 	src.afterRecord(headers)
+	if len(headers) == 1 && opts.Separator == 0 {
+		if other := strings.IndexAny(headers[0], "|^~"); other >= 0 && len(headers[0]) > other+1 {
+			return nil, chatalott.Errorf(chatalott.EInvalid,
+				"line %d: the header row %q has a single column; the file seems to separate columns with %q, which is not supported. "+
+					"Save it again as CSV with commas, semicolons or tabs between the columns.",
+				layout.headerLine, truncateText(headers[0], 80), headers[0][other:other+1])
+		}
+	}
 
 	profile, mapping := DetectMapping(headers)
 	groupGenericColumns(mapping)
@@ -212,4 +220,13 @@ func openCSV(text *bufio.Reader, prefix []byte, whole bool, opts Options, det *D
 	det.Separator, det.HeaderLine = layout.separator, layout.headerLine
 	det.Headers, det.Profile, det.Mapping = headers, profile, mapping
 	return src, nil
+}
+
+// truncateText shortens s to at most n bytes for an error message, without
+// splitting a UTF-8 character.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }

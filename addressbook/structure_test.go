@@ -39,3 +39,15 @@ func TestStructureOnlyReadsRowsWithoutContacts(t *testing.T) {
 		t.Errorf("structure-only read past MaxRows: err %v, want too large", last)
 	}
 }
+
+func TestOpenRejectsUnsupportedSeparator(t *testing.T) {
+	_, err := Open(strings.NewReader("Name|Email|Phone\nAna|ana@example.com|+1 555 0100\n"), Options{})
+	if chatalott.ErrorCode(err) != chatalott.EInvalid || !strings.Contains(err.Error(), `"|"`) {
+		t.Errorf("Open of a |-separated file: %v, want an error naming the separator", err)
+	}
+	// A real one-column file is still read.
+	records, _ := readAll(t, []byte("Email\nana@example.com\n"), Options{})
+	if len(records) != 1 || records[0].Err != nil {
+		t.Errorf("one-column file: %d records, err %v", len(records), records[0].Err)
+	}
+}

@@ -201,6 +201,19 @@ func (b Birthday) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", b.Year, b.Month, b.Day)
 }
 
+// Display formats b for people: "12 April 1986", or "29 February"
+// without a year.
+func (b Birthday) Display() string {
+	if b.Month < 1 || b.Month > 12 {
+		return b.String()
+	}
+	s := fmt.Sprintf("%d %s", b.Day, time.Month(b.Month))
+	if b.Year != 0 {
+		s += fmt.Sprintf(" %d", b.Year)
+	}
+	return s
+}
+
 // Valid reports whether b is a real calendar date. Without a year,
 // February 29 is allowed.
 func (b Birthday) Valid() bool {

@@ -14,9 +14,9 @@ import (
 // and export quickly; imports report a row that breaks them instead of
 // truncating it.
 const (
-	MaxTextLen   = 500    // characters in a name part, organization, title, label or tag
-	MaxNoteLen   = 20_000 // characters in the note
-	MaxListItems = 50     // entries in each of emails, phones, addresses, URLs, fields and tags
+	MaxTextLen   = 500     // characters in a name part, organization, title, label or tag
+	MaxNoteLen   = 100_000 // characters in the note
+	MaxListItems = 50      // entries in each of emails, phones, addresses, URLs, fields and tags
 )
 
 // Normalize trims surrounding space, drops blank list entries and duplicate

@@ -99,7 +99,8 @@ type Service struct {
 
 // ErrInvalidCode is the one error for a wrong, expired or reused code.
 var ErrInvalidCode = chatalott.Errorf(chatalott.EUnauthorized,
-	"That code is not valid. Enter the current 6-digit code from your authenticator app, or one of your backup codes.")
+	"That code is not valid. Enter the current 6-digit code from your authenticator app, or one of your backup codes. "+
+		"Each code works once: if you have just used the one on your screen, wait for the next.")
 
 // Enrolment is a pending secret as the user adds it to an app.
 type Enrolment struct {

@@ -96,6 +96,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if len(trustSite.Config.Contacts) == 0 {
+		logger.Warn("no security contact is configured, so security.txt and the disclosure page name no address for reports; " +
+			`set "contacts" in the --config file`)
+	}
 
 	hasher, err := accounts.NewHasher(cfg.BcryptCost)
 	if err != nil {
