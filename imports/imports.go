@@ -158,7 +158,7 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 	report := &Report{Detection: reader.Detection(), DryRun: opts.DryRun}
 
 	b := &batch{service: s, scope: scope, opts: opts, report: report,
-		seen: map[string]*contacts.Contact{}, written: map[string]*contacts.Contact{}}
+		seen: map[string]*contacts.Contact{}, written: map[string]*contacts.Contact{}, nextRefresh: firstStatisticsRefresh}
 	for {
 		if err := ctx.Err(); err != nil {
 			return report, fmt.Errorf("imports: cancelled after %d rows: %w", report.Counts.Rows, err)
@@ -194,18 +194,18 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 	if report.Created+report.Updated+report.Skipped == 0 && report.Rejected == report.Counts.Rows {
 		return report, ErrNoContacts
 	}
-	if a, ok := s.Store.(afterImporter); ok && !opts.DryRun && report.Created+report.Updated >= analyzeThreshold {
-		if err := a.AfterImport(ctx); err != nil {
-			// The contacts are written; stale statistics only slow queries.
-			slog.WarnContext(ctx, "refresh statistics after import failed", "workspace_id", scope.WorkspaceID, "err", err)
-		}
+	if report.Created+report.Updated >= firstStatisticsRefresh {
+		b.refreshStatistics(ctx)
 	}
 	return report, nil
 }
 
-// analyzeThreshold is the number of written contacts from which an import
-// refreshes the database's planner statistics.
-const analyzeThreshold = 1000
+// firstStatisticsRefresh is the number of written contacts after which an
+// import first refreshes the database's planner statistics; each later
+// refresh waits for four times as many. Without it, PostgreSQL plans the
+// duplicate lookup of a workspace that the import is filling as if the
+// workspace were empty, and scans all of it for every batch.
+const firstStatisticsRefresh = 500
 
 // afterImporter is implemented by stores that tune the database after a
 // large import.
@@ -264,6 +264,21 @@ type batch struct {
 	// the contact, in a dry run only, where the database does not hold
 	// them. It costs memory per email, which a dry run accepts.
 	written map[string]*contacts.Contact
+	// nextRefresh is the written-contact count at which statistics are
+	// refreshed next.
+	nextRefresh int
+}
+
+// refreshStatistics asks the store, if it can, to refresh the planner
+// statistics. A failure only slows later queries, so it is logged.
+func (b *batch) refreshStatistics(ctx context.Context) {
+	a, ok := b.service.Store.(afterImporter)
+	if !ok || b.opts.DryRun {
+		return
+	}
+	if err := a.AfterImport(ctx); err != nil {
+		slog.WarnContext(ctx, "refresh statistics during import failed", "workspace_id", b.scope.WorkspaceID, "err", err)
+	}
 }
 
 func (b *batch) add(rec addressbook.Record) { b.records = append(b.records, rec) }
@@ -348,6 +363,10 @@ func (b *batch) flush(ctx context.Context) error {
 	}
 	b.report.Created += counts.Created
 	b.report.Updated += counts.Updated
+	if written := b.report.Created + b.report.Updated; written >= b.nextRefresh {
+		b.refreshStatistics(ctx)
+		b.nextRefresh = written * 4
+	}
 	b.report.Skipped += counts.Skipped
 	b.report.Rejected += counts.Rejected
 	if b.opts.Progress != nil {
