@@ -159,34 +159,41 @@ func (s *Service) Import(ctx context.Context, scope chatalott.Scope, open Opener
 
 	b := &batch{service: s, scope: scope, opts: opts, report: report,
 		seen: map[string]*contacts.Contact{}, written: map[string]*contacts.Contact{}, nextRefresh: firstStatisticsRefresh}
-	for {
+
+	// The file is parsed in its own goroutine while batches are written
+	// here, so parsing and the database work at the same time. Batches are
+	// still matched and written one after another, in file order.
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	chunks, readDone := readChunks(readCtx, reader, opts.BatchSize)
+	for chunk := range chunks {
 		if err := ctx.Err(); err != nil {
+			stopReading()
+			<-readDone
 			return report, fmt.Errorf("imports: cancelled after %d rows: %w", report.Counts.Rows, err)
 		}
-		rec, err := reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
+		for _, rec := range chunk {
+			report.Counts.Rows++
+			if rec.Err != nil {
+				report.Rejected++
+				report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: nameOf(rec.Contact), Reason: chatalott.ErrorMessage(rec.Err)})
+				continue
+			}
+			for _, w := range rec.Warnings {
+				report.addRow(Row{Line: rec.Line, Outcome: OutcomeWarning, Name: nameOf(rec.Contact), Reason: w})
+			}
+			b.add(rec)
 		}
-		if err != nil {
+		if err := b.flush(ctx); err != nil {
+			stopReading()
+			<-readDone
 			return report, err
 		}
-		report.Counts.Rows++
-		if rec.Err != nil {
-			report.Rejected++
-			report.addRow(Row{Line: rec.Line, Outcome: OutcomeRejected, Name: nameOf(rec.Contact), Reason: chatalott.ErrorMessage(rec.Err)})
-			continue
-		}
-		for _, w := range rec.Warnings {
-			report.addRow(Row{Line: rec.Line, Outcome: OutcomeWarning, Name: nameOf(rec.Contact), Reason: w})
-		}
-		b.add(rec)
-		if len(b.records) >= opts.BatchSize {
-			if err := b.flush(ctx); err != nil {
-				return report, err
-			}
-		}
 	}
-	if err := b.flush(ctx); err != nil {
+	if err := <-readDone; err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return report, fmt.Errorf("imports: cancelled after %d rows: %w", report.Counts.Rows, ctxErr)
+		}
 		return report, err
 	}
 	report.Detection = reader.Detection()
@@ -216,6 +223,53 @@ type afterImporter interface {
 // Opener opens the file to import. Import calls it twice, once per pass,
 // so the file is streamed and never held in memory whole.
 type Opener func() (io.ReadCloser, error)
+
+// readChunks reads records in a goroutine and sends them in chunks of size.
+// The error channel receives nil at the end of the file, or the error that
+// stopped reading, after the chunk channel is closed.
+func readChunks(ctx context.Context, reader *addressbook.Reader, size int) (<-chan []addressbook.Record, <-chan error) {
+	// One chunk of buffer lets the next chunk be parsed while one is written.
+	chunks := make(chan []addressbook.Record, 1)
+	done := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		chunk := make([]addressbook.Record, 0, size)
+		send := func() bool {
+			select {
+			case chunks <- chunk:
+				chunk = make([]addressbook.Record, 0, size)
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for {
+			if ctx.Err() != nil {
+				done <- ctx.Err()
+				return
+			}
+			rec, err := reader.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+			chunk = append(chunk, rec)
+			if len(chunk) >= size && !send() {
+				done <- ctx.Err()
+				return
+			}
+		}
+		if len(chunk) > 0 && !send() {
+			done <- ctx.Err()
+			return
+		}
+		done <- nil
+	}()
+	return chunks, done
+}
 
 // checkFile reads the structure of every record of the file and returns
 // an error when the file as a whole cannot be read.
