@@ -295,7 +295,7 @@ func requireLoggedOut(t *testing.T, b *browser, who string) {
 	}
 }
 
-var nonceAttr = regexp.MustCompile(`nonce-[A-Za-z0-9+/=]+|nonce="[^"]*"`)
+var nonceAttr = regexp.MustCompile(`nonce-[A-Za-z0-9+/=_-]+|nonce="[^"]*"`)
 
 // withoutNonce removes per-response nonces so that two bodies can be compared.
 func withoutNonce(s string) string { return nonceAttr.ReplaceAllString(s, "nonce") }

@@ -84,11 +84,13 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// newNonce returns 128 random bits, base64-encoded, for one response's CSP.
+// newNonce returns 128 random bits for one response's CSP, in URL-safe
+// base64, which CSP allows and which html/template writes into a nonce
+// attribute unescaped (it would write "+" as "&#43;").
 func newNonce() string {
 	b := make([]byte, 16)
 	rand.Read(b) // crypto/rand.Read never returns an error since Go 1.24
-	return base64.StdEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func nonceFrom(ctx context.Context) string {

@@ -92,8 +92,8 @@ func (c *headerChecker) check(label string, resp *response) {
 	if csp != wantPageCSP(nonce) {
 		c.t.Errorf("%s: Content-Security-Policy = %q, want %q", label, csp, wantPageCSP(nonce))
 	}
-	if raw, err := base64.StdEncoding.DecodeString(nonce); err != nil || len(raw) < 16 {
-		c.t.Errorf("%s: nonce %q is not base64 of at least 16 bytes", label, nonce)
+	if raw, err := base64.RawURLEncoding.DecodeString(nonce); err != nil || len(raw) < 16 {
+		c.t.Errorf("%s: nonce %q is not URL-safe base64 of at least 16 bytes", label, nonce)
 	}
 	for _, attr := range bodyNonceAttr.FindAllStringSubmatch(resp.Body, -1) {
 		if attr[1] != nonce {
