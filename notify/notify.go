@@ -33,6 +33,7 @@ const (
 	KindTwoFactorEnabled  = "two_factor_enabled"
 	KindTwoFactorDisabled = "two_factor_disabled"
 	KindBackupCodeUsed    = "backup_code_used"
+	KindTeamInvite        = "team_invite"
 )
 
 // Notifier implements accounts.Mailer.
@@ -179,4 +180,21 @@ func (n *Notifier) BackupCodeUsed(ctx context.Context, u *accounts.User, remaini
 		"",
 		"If you did not do this, reset your password now:",
 		n.page("/forgot-password")))
+}
+
+// SendTeamInvite emails an invite link to a team. Like the other emails,
+// it carries no text that a user chose, such as the team or inviter name,
+// because it goes to whatever address the inviter typed. The page behind
+// the link shows both.
+func (n *Notifier) SendTeamInvite(ctx context.Context, to, token string) error {
+	return n.deliver(ctx, mail.Message{
+		To:      to,
+		Subject: "You are invited to a team on Chatalott",
+		Text: "Hello,\r\n\r\nsomeone invited this email address to join their team on Chatalott. " +
+			"To see the team and who invited you, open this link:\r\n\r\n" +
+			n.link("/invites/accept", token) + "\r\n\r\n" +
+			"The link works once, for 7 days. To accept, log in or sign up with this email address and verify it.\r\n" +
+			"If you do not know the sender, ignore this email.\r\n\r\n-- \r\nChatalott\r\n",
+		Kind: KindTeamInvite,
+	})
 }

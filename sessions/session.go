@@ -42,6 +42,9 @@ type Session struct {
 	// PasswordAt is when the user last typed their password in this
 	// session, for actions that require a recent password.
 	PasswordAt time.Time
+	// WorkspaceID is the team workspace the session acts in, chosen with
+	// the workspace switcher; empty means the user's personal workspace.
+	WorkspaceID string
 }
 
 // PartialLifetime is how long a partial session waits for the second factor.

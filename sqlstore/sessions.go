@@ -17,7 +17,7 @@ const (
 second_factor_pending, password_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	selectSessionColumns = `SELECT id, user_id, created_at, last_seen_at, expires_at, revoked_at, user_agent, ip,
-second_factor_pending, password_at FROM sessions`
+second_factor_pending, password_at, workspace_id FROM sessions`
 	markPasswordSQL     = `UPDATE sessions SET password_at = $2 WHERE id = $1 AND revoked_at IS NULL`
 	touchSessionSQL     = `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL`
 	revokeSessionSQL    = `UPDATE sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`
@@ -46,10 +46,12 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanSession(row rowScanner) (*sessions.Session, error) {
 	var sess sessions.Session
 	var revoked, passwordAt sql.NullTime
+	var workspaceID sql.NullString
 	if err := row.Scan(&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &revoked,
-		&sess.UserAgent, &sess.IP, &sess.SecondFactorPending, &passwordAt); err != nil {
+		&sess.UserAgent, &sess.IP, &sess.SecondFactorPending, &passwordAt, &workspaceID); err != nil {
 		return nil, err
 	}
+	sess.WorkspaceID = workspaceID.String
 	if passwordAt.Valid {
 		sess.PasswordAt = passwordAt.Time
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/chatalott/chatalott/sessions"
 	"github.com/chatalott/chatalott/sqlstore"
 	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
+	"github.com/chatalott/chatalott/teams"
 	"github.com/chatalott/chatalott/twofactor"
 	"github.com/chatalott/chatalott/web"
 )
@@ -140,7 +141,10 @@ func newTestApp(t *testing.T, dialect string) *testApp {
 	s.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: s.Contacts, Now: clk.Now, NewID: chatalott.NewID}
 	s.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: s.Companies, Now: clk.Now, NewID: chatalott.NewID}
 	wireCRMServices(s, db, clk.Now)
+	s.MessageTemplates = newMessageTemplates(s, db, clk.Now)
 	mailbox := newTestMailbox(t, logger)
+	s.Teams = &teams.Service{Store: &sqlstore.TeamStore{DB: db}, Accounts: accountStore, Mailer: mailbox.notifier,
+		Now: clk.Now, NewID: chatalott.NewID}
 	s.Email = &accounts.EmailService{Accounts: s.Accounts, Tokens: &sqlstore.EmailTokenStore{DB: db},
 		Mailer: mailbox.notifier, Sessions: s.Sessions}
 	h, err := s.Handler()

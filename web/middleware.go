@@ -167,6 +167,12 @@ type viewer struct {
 	User      *accounts.User
 	Workspace *accounts.Workspace
 	Session   *sessions.Session
+	// Role is the user's role in Workspace; always owner in the personal
+	// workspace.
+	Role string
+	// Workspaces lists the user's workspaces for the header switcher; render
+	// fills it for HTML pages only.
+	Workspaces []*accounts.Workspace
 }
 
 // Scope returns the tenant scope of the viewer's requests.
@@ -208,7 +214,12 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		if p, ok := r.Context().Value(userKey).(*string); ok {
 			*p = user.ID
 		}
-		ctx := context.WithValue(r.Context(), viewerKey{}, &viewer{User: user, Workspace: ws, Session: sess})
+		ws, role, err := s.currentWorkspace(r.Context(), sess, ws)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		ctx := context.WithValue(r.Context(), viewerKey{}, &viewer{User: user, Workspace: ws, Session: sess, Role: role})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

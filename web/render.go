@@ -26,7 +26,9 @@ var pageNames = []string{"signup", "login", "contacts", "contact_form", "contact
 	"security", "disclosure", "subprocessors",
 	"companies", "company_form", "company_view", "deals", "deal_form", "deal_view", "deal_board",
 	"pipeline", "stage_remove",
-	"dashboard", "search", "follow_ups", "time_zone"}
+	"team", "invite_accept",
+	"dashboard", "search", "follow_ups", "time_zone",
+	"message_templates", "message_template_form", "message_template_view", "message_template_preview"}
 
 var templateFuncs = template.FuncMap{
 	"device":        describeUserAgent,
@@ -105,6 +107,7 @@ type page struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Nonce = nonceFrom(r.Context())
 	p.Viewer = viewerFrom(r)
+	s.loadWorkspaceChoices(r, p.Viewer)
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Logger.Error("render page", "page", name, "err", err)

@@ -18,10 +18,12 @@ import (
 	"github.com/chatalott/chatalott/exports"
 	"github.com/chatalott/chatalott/followups"
 	"github.com/chatalott/chatalott/importjobs"
+	"github.com/chatalott/chatalott/msgtemplates"
 	"github.com/chatalott/chatalott/ratelimit"
 	"github.com/chatalott/chatalott/relationships"
 	"github.com/chatalott/chatalott/search"
 	"github.com/chatalott/chatalott/sessions"
+	"github.com/chatalott/chatalott/teams"
 	"github.com/chatalott/chatalott/timeline"
 	"github.com/chatalott/chatalott/trust"
 	"github.com/chatalott/chatalott/twofactor"
@@ -57,6 +59,8 @@ type Server struct {
 	ImportJobs *importjobs.Service
 	// ExportSource streams the contacts that /contacts/export writes.
 	ExportSource exports.Source
+	// MessageTemplates serves /templates.
+	MessageTemplates *msgtemplates.Service
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	Logger *slog.Logger
@@ -78,6 +82,9 @@ type Server struct {
 	// RedirectPlainHTTP redirects every request that did not arrive over
 	// HTTPS, for servers behind a TLS-terminating proxy.
 	RedirectPlainHTTP bool
+	// Teams serves /team, the workspace switcher and invites; nil keeps
+	// every request in the personal workspace.
+	Teams *teams.Service
 
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -124,6 +131,7 @@ func (s *Server) routes() []struct {
 		public("POST /reset-password", s.handleResetPassword),
 		public("GET /login/two-factor", s.handleSecondFactorForm),
 		public("POST /login/two-factor", s.handleSecondFactor),
+		public("GET /invites/accept", s.handleInviteView),
 
 		private("GET /contacts", s.handleContactList),
 		private("GET /contacts/export", s.handleExport),
@@ -166,11 +174,25 @@ func (s *Server) routes() []struct {
 		private("POST /deals/{id}/contacts/{contact}/remove", s.handleDealContactRemove),
 
 		private("GET /pipeline", s.handlePipeline),
-		private("POST /pipeline/stages", s.handleStageAdd),
-		private("POST /pipeline/stages/{id}", s.handleStageUpdate),
-		private("POST /pipeline/stages/{id}/move", s.handleStageMove),
+		private("POST /pipeline/stages", s.requireAdmin(s.handleStageAdd)),
+		private("POST /pipeline/stages/{id}", s.requireAdmin(s.handleStageUpdate)),
+		private("POST /pipeline/stages/{id}/move", s.requireAdmin(s.handleStageMove)),
 		private("GET /pipeline/stages/{id}/remove", s.handleStageRemoveForm),
-		private("POST /pipeline/stages/{id}/remove", s.handleStageRemove),
+		private("POST /pipeline/stages/{id}/remove", s.requireAdmin(s.handleStageRemove)),
+
+		private("POST /teams", s.handleTeamCreate),
+		private("POST /workspaces/switch", s.handleWorkspaceSwitch),
+		private("GET /team", s.handleTeam),
+		private("POST /team/rename", s.handleTeamRename),
+		private("POST /team/delete", s.handleTeamDelete),
+		private("POST /team/transfer", s.handleTeamTransfer),
+		private("POST /team/leave", s.handleTeamLeave),
+		private("POST /team/members/{user}/remove", s.handleMemberRemove),
+		private("POST /team/members/{user}/role", s.handleMemberRole),
+		private("POST /team/invites", s.handleInviteCreate),
+		private("POST /team/invites/{id}/revoke", s.handleInviteRevoke),
+		private("POST /team/invites/{id}/resend", s.handleInviteResend),
+		private("POST /invites/accept", s.handleInviteAccept),
 
 		private("GET /dashboard", s.handleDashboard),
 		private("GET /search", s.handleSearch),
@@ -191,6 +213,15 @@ func (s *Server) routes() []struct {
 		private("POST /follow-ups/{id}/snooze", s.handleFollowUpAction("snooze")),
 		private("GET /settings/time-zone", s.handleTimeZoneForm),
 		private("POST /settings/time-zone", s.handleTimeZoneSave),
+
+		private("GET /templates", s.handleTemplateList),
+		private("GET /templates/new", s.handleTemplateNew),
+		private("POST /templates", s.handleTemplateCreate),
+		private("GET /templates/{id}", s.handleTemplateView),
+		private("GET /templates/{id}/edit", s.handleTemplateEdit),
+		private("POST /templates/{id}", s.handleTemplateUpdate),
+		private("POST /templates/{id}/delete", s.handleTemplateDelete),
+		private("GET /templates/{id}/preview", s.handleTemplatePreview),
 
 		private("GET /settings", s.handleSettings),
 		private("POST /settings/password", s.handlePasswordChange),

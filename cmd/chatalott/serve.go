@@ -26,6 +26,7 @@ import (
 	"github.com/chatalott/chatalott/keys"
 	"github.com/chatalott/chatalott/sessions"
 	"github.com/chatalott/chatalott/sqlstore"
+	"github.com/chatalott/chatalott/teams"
 	"github.com/chatalott/chatalott/web"
 )
 
@@ -151,6 +152,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: srv.Contacts, Now: time.Now, NewID: chatalott.NewID}
 	srv.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: srv.Companies, Now: time.Now, NewID: chatalott.NewID}
 	wireCRM(srv, db)
+	srv.Teams = &teams.Service{Store: &sqlstore.TeamStore{DB: db}, Accounts: srv.AccountStore, Mailer: notifier,
+		Now: time.Now, NewID: chatalott.NewID}
+	srv.MessageTemplates = newMessageTemplates(srv, db, time.Now)
 	stopReminders := startReminders(ctx, *reminderInterval, db, notifier, logger)
 	defer stopReminders()
 	if srv.TwoFactor, err = newTwoFactor(&cfg, db, logger); err != nil {

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"time"
+
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/msgtemplates"
+	"github.com/chatalott/chatalott/sqlstore"
+	"github.com/chatalott/chatalott/web"
+)
+
+// newMessageTemplates returns the template service on db. It reads
+// contacts, companies and deals through srv's services, so call it after
+// they are set.
+func newMessageTemplates(srv *web.Server, db *sqlstore.DB, now func() time.Time) *msgtemplates.Service {
+	return &msgtemplates.Service{Store: &sqlstore.MessageTemplateStore{DB: db}, Roles: &sqlstore.MembershipRoles{DB: db},
+		Contacts: srv.Contacts, Companies: srv.Companies, Deals: srv.Deals, Now: now, NewID: chatalott.NewID}
+}
