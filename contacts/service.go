@@ -100,3 +100,20 @@ func (s *Service) List(ctx context.Context, scope chatalott.Scope, q ListQuery) 
 	res.Contacts = list
 	return res, nil
 }
+
+// Copy creates, in the workspace of to, a new contact with every field of
+// the contact id in the workspace of from, and returns it. The caller
+// checks that the acting user is a member of both workspaces. A link to a
+// company is not copied, since companies belong to one workspace. It
+// returns ENotFound when from's workspace has no such contact.
+func (s *Service) Copy(ctx context.Context, from, to chatalott.Scope, id string) (*Contact, error) {
+	c, err := s.Store.GetContact(ctx, from, id)
+	if err != nil {
+		return nil, err
+	}
+	c.ID = ""
+	if err := s.Create(ctx, to, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

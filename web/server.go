@@ -150,6 +150,7 @@ func (s *Server) routes() []struct {
 		private("GET /contacts/{id}/edit", s.handleContactEdit),
 		private("POST /contacts/{id}", s.handleContactUpdate),
 		private("POST /contacts/{id}/delete", s.handleContactDelete),
+		private("POST /contacts/{id}/copy", s.handleContactCopy),
 		private("GET /contacts/{id}/photo", s.handleContactPhoto),
 		private("POST /contacts/{id}/company", s.handleContactCompany),
 
