@@ -79,6 +79,14 @@ func (s *Server) handleDealBoard(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleDealNew(w http.ResponseWriter, r *http.Request) {
 	scope := viewerFrom(r).Scope()
 	d := &deals.Deal{Currency: deals.DefaultCurrency, OwnerID: scope.UserID, CompanyID: r.URL.Query().Get("company_id")}
+	// A company chosen in the link must be one of this workspace's: any
+	// other id answers 404, like a company that does not exist.
+	if d.CompanyID != "" {
+		if _, err := s.Companies.Get(r.Context(), scope, d.CompanyID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	form, err := s.newDealForm(r.Context(), scope, d, "")
 	if err != nil {
 		s.renderError(w, r, err)
