@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/contacts"
@@ -49,18 +48,7 @@ func (c *Company) Normalize() {
 	}
 	c.Addresses = addresses
 
-	seen := make(map[string]bool, len(c.Tags))
-	tags := c.Tags[:0]
-	for _, t := range c.Tags {
-		t = strings.TrimSpace(t)
-		key := contacts.Fold(t)
-		if t == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		tags = append(tags, t)
-	}
-	c.Tags = tags
+	c.Tags = contacts.NormalizeTags(c.Tags)
 }
 
 // Validate checks c after Normalize and returns every problem found, each
@@ -71,12 +59,8 @@ func (c *Company) Validate() error {
 		errs = append(errs, chatalott.FieldError(field, format, args...))
 	}
 	text := func(field, label, value string, max int) {
-		if !utf8.ValidString(value) {
-			add(field, "%s is not valid UTF-8 text; re-enter it.", label)
-		} else if n := utf8.RuneCountInString(value); n > max {
-			add(field, "%s is %d characters long; shorten it to at most %d.", label, n, max)
-		} else if strings.ContainsRune(value, 0) {
-			add(field, "%s contains a NUL character; remove it.", label)
+		if err := contacts.CheckText(field, label, value, max); err != nil {
+			errs = append(errs, err)
 		}
 	}
 

@@ -19,6 +19,38 @@ const (
 	MaxListItems = 50      // entries in each of emails, phones, addresses, URLs, fields and tags
 )
 
+// CheckText returns a field error when value, a text field called label,
+// is not valid UTF-8, is longer than max characters or contains a NUL
+// character, and nil otherwise.
+func CheckText(field, label, value string, max int) *chatalott.Error {
+	switch {
+	case !utf8.ValidString(value):
+		return chatalott.FieldError(field, "%s is not valid UTF-8 text; re-enter it.", label)
+	case utf8.RuneCountInString(value) > max:
+		return chatalott.FieldError(field, "%s is %d characters long; shorten it to at most %d.", label, utf8.RuneCountInString(value), max)
+	case strings.ContainsRune(value, 0):
+		return chatalott.FieldError(field, "%s contains a NUL character; remove it.", label)
+	}
+	return nil
+}
+
+// NormalizeTags trims tags and drops blank ones and those equal to an
+// earlier one after Fold, keeping the first spelling.
+func NormalizeTags(tags []string) []string {
+	seen := make(map[string]bool, len(tags))
+	out := tags[:0]
+	for _, t := range tags {
+		t = strings.TrimSpace(t)
+		key := Fold(t)
+		if t == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, t)
+	}
+	return out
+}
+
 // Normalize trims surrounding space, drops blank list entries and duplicate
 // tags, and sets the kind, so that equal input is stored equally.
 func (c *Contact) Normalize() {
@@ -78,18 +110,7 @@ func (c *Contact) Normalize() {
 	}
 	c.Fields = fields
 
-	seen := make(map[string]bool, len(c.Tags))
-	tags := c.Tags[:0]
-	for _, t := range c.Tags {
-		t = strings.TrimSpace(t)
-		key := Fold(t)
-		if t == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		tags = append(tags, t)
-	}
-	c.Tags = tags
+	c.Tags = NormalizeTags(c.Tags)
 }
 
 // Validate checks c after Normalize and returns every problem found, each
@@ -100,12 +121,8 @@ func (c *Contact) Validate() error {
 		errs = append(errs, chatalott.FieldError(field, format, args...))
 	}
 	text := func(field, label, value string, max int) {
-		if !utf8.ValidString(value) {
-			add(field, "%s is not valid UTF-8 text; re-enter it.", label)
-		} else if n := utf8.RuneCountInString(value); n > max {
-			add(field, "%s is %d characters long; shorten it to at most %d.", label, n, max)
-		} else if strings.ContainsRune(value, 0) {
-			add(field, "%s contains a NUL character; remove it.", label)
+		if err := CheckText(field, label, value, max); err != nil {
+			errs = append(errs, err)
 		}
 	}
 
@@ -149,7 +166,7 @@ func (c *Contact) Validate() error {
 		field := fmt.Sprintf("phones.%d", i)
 		text(field, "Phone label", p.Label, MaxTextLen)
 		text(field, "Phone number", p.Number, 64)
-		if digits(p.Number) == "" {
+		if Digits(p.Number) == "" {
 			add(field, "Phone number %q has no digits; enter a number such as +1 555 010 2233.", p.Number)
 		}
 	}
@@ -211,8 +228,9 @@ func checkURL(raw string) error {
 	return nil
 }
 
-// digits returns only the ASCII digits of s.
-func digits(s string) string {
+// Digits returns only the ASCII digits of s, the form in which phone
+// numbers are compared and searched.
+func Digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {

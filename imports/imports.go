@@ -99,8 +99,8 @@ func (r *Report) addRow(row Row) {
 	r.Rows = append(r.Rows, row)
 }
 
-// Store is what an import needs from storage. Every method is limited to
-// scope's workspace.
+// Store is the storage that an import reads duplicates from and writes
+// contacts to. Every method is limited to scope's workspace.
 type Store interface {
 	// ContactsByEmail returns the contacts of the workspace that have any of
 	// the normalized emails, keyed by normalized email.
@@ -323,7 +323,7 @@ type batch struct {
 	nextRefresh int
 }
 
-// refreshStatistics asks the store, if it can, to refresh the planner
+// refreshStatistics has the store, if it can, refresh the planner
 // statistics. A failure only slows later queries, so it is logged.
 func (b *batch) refreshStatistics(ctx context.Context) {
 	a, ok := b.service.Store.(afterImporter)

@@ -36,7 +36,7 @@ func Merge(dst, row *contacts.Contact) {
 		dst.Photo = row.Photo
 	}
 	dst.Emails = appendMissing(dst.Emails, row.Emails, func(e contacts.Email) string { return accounts.NormalizeEmail(e.Address) })
-	dst.Phones = appendMissing(dst.Phones, row.Phones, func(p contacts.Phone) string { return digitsOf(p.Number) })
+	dst.Phones = appendMissing(dst.Phones, row.Phones, func(p contacts.Phone) string { return contacts.Digits(p.Number) })
 	dst.Addresses = appendMissing(dst.Addresses, row.Addresses, func(a contacts.Address) string {
 		return contacts.Fold(strings.Join(a.Lines(), " "))
 	})
@@ -57,15 +57,6 @@ func appendMissing[T any](dst, src []T, key func(T) string) []T {
 		}
 	}
 	return dst
-}
-
-func digitsOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // cloneContact returns a copy of c whose lists can change without

@@ -125,17 +125,6 @@ func phoneDigits(text string) (string, bool) {
 	return b.String(), b.Len() >= 3
 }
 
-// digitsOf returns the ASCII digits of s.
-func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // joinText folds and joins parts, skipping empty ones.
 func joinText(parts ...string) string {
 	var folded []string
@@ -157,7 +146,7 @@ func ContactDocument(c *contacts.Contact) Document {
 	}
 	var phones []string
 	for _, p := range c.Phones {
-		if d := digitsOf(p.Number); d != "" {
+		if d := contacts.Digits(p.Number); d != "" {
 			phones = append(phones, d)
 		}
 	}
@@ -176,7 +165,7 @@ func CompanyDocument(c *companies.Company) Document {
 	parts := append([]string{c.Name, c.Website}, c.Tags...)
 	var phones []string
 	for _, p := range c.Phones {
-		if d := digitsOf(p.Number); d != "" {
+		if d := contacts.Digits(p.Number); d != "" {
 			phones = append(phones, d)
 		}
 	}

@@ -50,8 +50,8 @@ type Session struct {
 // PartialLifetime is how long a partial session waits for the second factor.
 const PartialLifetime = 5 * time.Minute
 
-// RecentPasswordWindow is how recently the password must have been typed
-// for changes to the password, two-factor settings or email.
+// RecentPasswordWindow is the time within which the password must have
+// been typed for changes to the password, two-factor settings or email.
 const RecentPasswordWindow = 10 * time.Minute
 
 // PasswordRecent reports whether the password was typed in this session

@@ -104,7 +104,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-// Ping checks that the database answers.
+// Ping checks that the database responds.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // SQL returns the underlying handle, for benchmarks and tests.

@@ -6,7 +6,7 @@ import (
 	"github.com/chatalott/chatalott/accounts"
 )
 
-// notifyTwoFactor tells the user by email that two-factor log-in was turned
+// notifyTwoFactor emails the user that two-factor log-in was turned
 // on or off.
 func (s *Server) notifyTwoFactor(r *http.Request, userID string, enabled bool) {
 	s.sendNotice(r, userID, "two_factor_changed", func(n accounts.SecurityNotifier, u *accounts.User) error {
@@ -17,7 +17,7 @@ func (s *Server) notifyTwoFactor(r *http.Request, userID string, enabled bool) {
 	})
 }
 
-// notifyBackupCodeUsed tells the user by email that a backup code was used.
+// notifyBackupCodeUsed emails the user that a backup code was used.
 func (s *Server) notifyBackupCodeUsed(r *http.Request, userID string, remaining int) {
 	s.sendNotice(r, userID, "backup_code_used", func(n accounts.SecurityNotifier, u *accounts.User) error {
 		return n.BackupCodeUsed(r.Context(), u, remaining)

@@ -315,8 +315,8 @@ func openURL(addr string, port int) string {
 	return fmt.Sprintf("https://%s:%d/", host, port)
 }
 
-// redirectToHTTPS answers every plain-HTTP request with a permanent redirect
-// to the same host and path on the HTTPS port. It serves nothing else.
+// redirectToHTTPS redirects every plain-HTTP request permanently to the
+// same host and path on the HTTPS port. It serves nothing else.
 func redirectToHTTPS(httpsPort int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.Host)
