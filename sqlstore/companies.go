@@ -83,14 +83,11 @@ func scanCompany(row rowScanner) (*companies.Company, error) {
 
 // CreateCompany implements companies.Store.
 func (s *CompanyStore) CreateCompany(ctx context.Context, scope chatalott.Scope, c *companies.Company) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	args, err := companyArgs(scope, c)
 	if err != nil {
 		return err
 	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, insertCompanySQL, args...); err != nil {
 			return fmt.Errorf("sqlstore: insert company: %w", err)
 		}
@@ -110,10 +107,21 @@ func recordCompanyCreated(ctx context.Context, tx *sql.Tx, scope chatalott.Scope
 
 // GetCompany implements companies.Store.
 func (s *CompanyStore) GetCompany(ctx context.Context, scope chatalott.Scope, id string) (*companies.Company, error) {
-	if err := checkScope(scope); err != nil {
+	var c *companies.Company
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var err error
+		c, err = getCompany(ctx, q, scope, id)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	c, err := scanCompany(s.DB.sql.QueryRowContext(ctx, getCompanySQL, scope.WorkspaceID, id))
+	return c, nil
+}
+
+// getCompany reads one company of scope's workspace through q.
+func getCompany(ctx context.Context, q querier, scope chatalott.Scope, id string) (*companies.Company, error) {
+	c, err := scanCompany(q.QueryRowContext(ctx, getCompanySQL, scope.WorkspaceID, id))
 	if err != nil {
 		return nil, notFound(err, "Company", id)
 	}
@@ -123,14 +131,11 @@ func (s *CompanyStore) GetCompany(ctx context.Context, scope chatalott.Scope, id
 
 // UpdateCompany implements companies.Store.
 func (s *CompanyStore) UpdateCompany(ctx context.Context, scope chatalott.Scope, c *companies.Company) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	args, err := companyArgs(scope, c)
 	if err != nil {
 		return err
 	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateCompanySQL, args[:len(args)-1]...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: update company %s: %w", c.ID, err)
@@ -145,10 +150,7 @@ func (s *CompanyStore) UpdateCompany(ctx context.Context, scope chatalott.Scope,
 // DeleteCompany implements companies.Store. Contacts lose the company
 // through their foreign key's ON DELETE SET NULL.
 func (s *CompanyStore) DeleteCompany(ctx context.Context, scope chatalott.Scope, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, clearCompanyDealsSQL, scope.WorkspaceID, id); err != nil {
 			return fmt.Errorf("sqlstore: clear company %s from deals: %w", id, err)
 		}
@@ -162,25 +164,25 @@ func (s *CompanyStore) DeleteCompany(ctx context.Context, scope chatalott.Scope,
 
 // ListCompanies implements companies.Store.
 func (s *CompanyStore) ListCompanies(ctx context.Context, scope chatalott.Scope, search string, offset, limit int) ([]*companies.Company, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	p := searchPatterns(search)
-	rows, err := s.DB.sql.QueryContext(ctx, listCompaniesSQL, scope.WorkspaceID, p[0], p[1], p[2], p[3], limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list companies: %w", err)
-	}
-	defer rows.Close()
 	list := make([]*companies.Company, 0, limit)
-	for rows.Next() {
-		c, err := scanCompany(rows)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, listCompaniesSQL, scope.WorkspaceID, p[0], p[1], p[2], p[3], limit, offset)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: list companies: %w", err)
+			return err
 		}
-		c.WorkspaceID = scope.WorkspaceID
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCompany(rows)
+			if err != nil {
+				return err
+			}
+			c.WorkspaceID = scope.WorkspaceID
+			list = append(list, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list companies: %w", err)
 	}
 	return list, nil
@@ -188,35 +190,33 @@ func (s *CompanyStore) ListCompanies(ctx context.Context, scope chatalott.Scope,
 
 // CompanyPeople implements companies.Store.
 func (s *CompanyStore) CompanyPeople(ctx context.Context, scope chatalott.Scope, companyID string, limit int) ([]*contacts.Contact, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	if err := s.requireCompany(ctx, s.DB.sql, scope, companyID); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, companyPeopleSQL, scope.WorkspaceID, companyID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
-	}
-	defer rows.Close()
 	var list []*contacts.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		if err := s.requireCompany(ctx, q, scope, companyID); err != nil {
+			return err
 		}
-		c.WorkspaceID = scope.WorkspaceID
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
+		rows, err := q.QueryContext(ctx, companyPeopleSQL, scope.WorkspaceID, companyID, limit)
+		if err != nil {
+			return fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
+			}
+			c.WorkspaceID = scope.WorkspaceID
+			list = append(list, c)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: list people of company %s: %w", companyID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return list, nil
-}
-
-// querier is the single-row query method that *sql.DB and *sql.Tx share.
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // requireCompany returns ENotFound unless the company lies in scope's
@@ -234,26 +234,28 @@ func (s *CompanyStore) requireCompany(ctx context.Context, q querier, scope chat
 
 // CompanyOfContact implements companies.Store.
 func (s *CompanyStore) CompanyOfContact(ctx context.Context, scope chatalott.Scope, contactID string) (*companies.Company, error) {
-	if err := checkScope(scope); err != nil {
+	var c *companies.Company
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var companyID string
+		err := q.QueryRowContext(ctx, contactCompanyIDSQL, scope.WorkspaceID, contactID).Scan(&companyID)
+		if err != nil {
+			return notFound(err, "Contact", contactID)
+		}
+		if companyID == "" {
+			return nil
+		}
+		c, err = getCompany(ctx, q, scope, companyID)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	var companyID string
-	err := s.DB.sql.QueryRowContext(ctx, contactCompanyIDSQL, scope.WorkspaceID, contactID).Scan(&companyID)
-	if err != nil {
-		return nil, notFound(err, "Contact", contactID)
-	}
-	if companyID == "" {
-		return nil, nil
-	}
-	return s.GetCompany(ctx, scope, companyID)
+	return c, nil
 }
 
 // SetContactCompany implements companies.Store.
 func (s *CompanyStore) SetContactCompany(ctx context.Context, scope chatalott.Scope, contactID, companyID string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, contactCompanyIDSQL, scope.WorkspaceID, contactID).Scan(&current); err != nil {
 			return notFound(err, "Contact", contactID)
@@ -280,11 +282,8 @@ func (s *CompanyStore) SetContactCompany(ctx context.Context, scope chatalott.Sc
 // NOTE: on PostgreSQL two requests that race to create the same company
 // name can both create it; names are not unique, so both succeed.
 func (s *CompanyStore) LinkContactByName(ctx context.Context, scope chatalott.Scope, contactID string, candidate *companies.Company) (*companies.Company, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	var linked *companies.Company
-	err := s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, contactCompanyIDSQL, scope.WorkspaceID, contactID).Scan(&current); err != nil {
 			return notFound(err, "Contact", contactID)

@@ -124,14 +124,11 @@ func checkScope(scope chatalott.Scope) error {
 
 // CreateContact implements contacts.Store.
 func (s *ContactStore) CreateContact(ctx context.Context, scope chatalott.Scope, c *contacts.Contact) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	args, err := contactArgs(scope, c)
 	if err != nil {
 		return err
 	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, insertContactSQL, args...); err != nil {
 			return fmt.Errorf("sqlstore: insert contact: %w", err)
 		}
@@ -162,12 +159,14 @@ func writeContactEmails(ctx context.Context, tx *sql.Tx, scope chatalott.Scope, 
 
 // GetContact implements contacts.Store.
 func (s *ContactStore) GetContact(ctx context.Context, scope chatalott.Scope, id string) (*contacts.Contact, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	c, err := scanContact(s.DB.sql.QueryRowContext(ctx, getContactSQL, scope.WorkspaceID, id))
+	var c *contacts.Contact
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var err error
+		c, err = scanContact(q.QueryRowContext(ctx, getContactSQL, scope.WorkspaceID, id))
+		return notFound(err, "Contact", id)
+	})
 	if err != nil {
-		return nil, notFound(err, "Contact", id)
+		return nil, err
 	}
 	c.WorkspaceID = scope.WorkspaceID
 	return c, nil
@@ -175,14 +174,11 @@ func (s *ContactStore) GetContact(ctx context.Context, scope chatalott.Scope, id
 
 // UpdateContact implements contacts.Store.
 func (s *ContactStore) UpdateContact(ctx context.Context, scope chatalott.Scope, c *contacts.Contact) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	args, err := contactArgs(scope, c)
 	if err != nil {
 		return err
 	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateContactSQL, args[:len(args)-1]...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: update contact %s: %w", c.ID, err)
@@ -199,38 +195,37 @@ func (s *ContactStore) UpdateContact(ctx context.Context, scope chatalott.Scope,
 
 // DeleteContact implements contacts.Store.
 func (s *ContactStore) DeleteContact(ctx context.Context, scope chatalott.Scope, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, deleteContactSQL, scope.WorkspaceID, id)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete contact %s: %w", id, err)
-	}
-	return expectOneRow(res, "Contact", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, deleteContactSQL, scope.WorkspaceID, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete contact %s: %w", id, err)
+		}
+		return expectOneRow(res, "Contact", id)
+	})
 }
 
 // ListContacts implements contacts.Store.
 func (s *ContactStore) ListContacts(ctx context.Context, scope chatalott.Scope, search string, offset, limit int) ([]*contacts.Contact, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	patterns := searchPatterns(search)
-	rows, err := s.DB.sql.QueryContext(ctx, listContactsSQL, scope.WorkspaceID,
-		patterns[0], patterns[1], patterns[2], patterns[3], limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list contacts: %w", err)
-	}
-	defer rows.Close()
 	list := make([]*contacts.Contact, 0, limit)
-	for rows.Next() {
-		c, err := scanContact(rows)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, listContactsSQL, scope.WorkspaceID,
+			patterns[0], patterns[1], patterns[2], patterns[3], limit, offset)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: list contacts: %w", err)
+			return err
 		}
-		c.WorkspaceID = scope.WorkspaceID
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				return err
+			}
+			c.WorkspaceID = scope.WorkspaceID
+			list = append(list, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list contacts: %w", err)
 	}
 	return list, nil
@@ -257,26 +252,25 @@ const eachContactSQL = `SELECT ` + contactColumns + ` FROM contacts WHERE worksp
 // order, streaming rows so that memory does not grow with the workspace.
 // It stops at fn's first error and returns it.
 func (s *ContactStore) EachContact(ctx context.Context, scope chatalott.Scope, fn func(*contacts.Contact) error) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, eachContactSQL, scope.WorkspaceID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: read contacts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanContact(rows)
+	return s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, eachContactSQL, scope.WorkspaceID)
 		if err != nil {
 			return fmt.Errorf("sqlstore: read contacts: %w", err)
 		}
-		c.WorkspaceID = scope.WorkspaceID
-		if err := fn(c); err != nil {
-			return err
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: read contacts: %w", err)
+			}
+			c.WorkspaceID = scope.WorkspaceID
+			if err := fn(c); err != nil {
+				return err
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlstore: read contacts: %w", err)
-	}
-	return nil
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: read contacts: %w", err)
+		}
+		return nil
+	})
 }

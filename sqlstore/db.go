@@ -17,8 +17,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Dialects.
@@ -32,7 +33,15 @@ var migrationFiles embed.FS
 
 // DB is an open database of either dialect.
 type DB struct {
-	sql     *sql.DB
+	// sql serves the application. On PostgreSQL each of its connections
+	// acts as AppRole, which row-level security confines to the workspace
+	// that read and write set for their transaction.
+	sql *sql.DB
+	// owner connects as the login role of DATABASE_URL, which owns the
+	// tables and so passes row-level security. Only migrations and the
+	// jobs that span workspaces (reminders, import clean-up, statistics)
+	// use it. On SQLite it is the same pool as sql.
+	owner   *sql.DB
 	Dialect string
 	// writeSlot serialises write transactions on SQLite, which allows one
 	// writer at a time: waiting here, in order and for as long as the
@@ -64,18 +73,30 @@ func schemeOf(raw string) string {
 }
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
-	db, err := sql.Open("pgx", databaseURL)
+	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+		return nil, fmt.Errorf("sqlstore: parse DATABASE_URL: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(20)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+	owner := stdlib.OpenDB(*cfg)
+	owner.SetMaxOpenConns(4)
+	owner.SetConnMaxIdleTime(5 * time.Minute)
+	if err := owner.PingContext(ctx); err != nil {
+		owner.Close()
 		return nil, fmt.Errorf("sqlstore: connect to postgres: %w", err)
 	}
-	return &DB{sql: db, Dialect: Postgres}, nil
+	// The application pool takes AppRole as soon as a connection opens, so
+	// no query it runs can pass row-level security. Connections open on
+	// first use, after Migrate has created the role.
+	app := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, conn *pgx.Conn) error {
+		if _, err := conn.Exec(ctx, `SET ROLE `+AppRole); err != nil {
+			return fmt.Errorf("sqlstore: act as role %s (run chatalott migrate first): %w", AppRole, err)
+		}
+		return nil
+	}))
+	app.SetMaxOpenConns(20)
+	app.SetMaxIdleConns(20)
+	app.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{sql: app, owner: owner, Dialect: Postgres}, nil
 }
 
 // OpenSQLite opens the SQLite database file at path in WAL mode.
@@ -98,17 +119,27 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: restrict %s to its owner: %w", path, err)
 	}
-	return &DB{sql: db, Dialect: SQLite, writeSlot: make(chan struct{}, 1)}, nil
+	return &DB{sql: db, owner: db, Dialect: SQLite, writeSlot: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.owner == db.sql {
+		return db.sql.Close()
+	}
+	return errors.Join(db.sql.Close(), db.owner.Close())
+}
 
 // Ping checks that the database responds.
-func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.owner.PingContext(ctx) }
 
-// SQL returns the underlying handle, for benchmarks and tests.
-func (db *DB) SQL() *sql.DB { return db.sql }
+// SQL returns the owner's handle, which row-level security does not
+// confine, for benchmarks and tests that look across workspaces.
+func (db *DB) SQL() *sql.DB { return db.owner }
+
+// AppSQL returns the application's handle: on PostgreSQL its connections
+// act as AppRole, for tests that show what row-level security lets through.
+func (db *DB) AppSQL() *sql.DB { return db.sql }
 
 // migrationLockID is the PostgreSQL advisory lock that serialises
 // migrations when several instances start at once.
@@ -117,7 +148,7 @@ const migrationLockID = 7_340_211_001
 // Migrate applies every migration not yet recorded in schema_migrations, in
 // file-name order, each in its own transaction. It returns the names applied.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
-	conn, err := db.sql.Conn(ctx)
+	conn, err := db.owner.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrate: %w", err)
 	}
@@ -127,6 +158,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("sqlstore: migrate: take lock: %w", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockID)
+		if err := prepareAppRole(ctx, conn, createAppRoleSQL); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return nil, fmt.Errorf("sqlstore: migrate: create schema_migrations: %w", err)
@@ -163,6 +197,11 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return applied, err
 		}
 		applied = append(applied, name)
+	}
+	if db.Dialect == Postgres {
+		if err := prepareAppRole(ctx, conn, grantAppRoleSQL); err != nil {
+			return applied, err
+		}
 	}
 	return applied, nil
 }

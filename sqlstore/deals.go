@@ -131,10 +131,7 @@ func insertHistory(ctx context.Context, tx *sql.Tx, scope chatalott.Scope, e dea
 
 // CreateDeal implements deals.Store.
 func (s *DealStore) CreateDeal(ctx context.Context, scope chatalott.Scope, d *deals.Deal, created deals.HistoryEntry) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if err := checkDealRefs(ctx, tx, scope, d); err != nil {
 			return err
 		}
@@ -152,38 +149,40 @@ func (s *DealStore) CreateDeal(ctx context.Context, scope chatalott.Scope, d *de
 
 // GetDeal implements deals.Store.
 func (s *DealStore) GetDeal(ctx context.Context, scope chatalott.Scope, id string) (*deals.Deal, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	d, err := scanDeal(s.DB.sql.QueryRowContext(ctx, getDealSQL, scope.WorkspaceID, id))
-	if err != nil {
-		return nil, notFound(err, "Deal", id)
-	}
-	d.WorkspaceID = scope.WorkspaceID
-	rows, err := s.DB.sql.QueryContext(ctx, dealContactsSQL, scope.WorkspaceID, id)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanContact(rows)
+	var d *deals.Deal
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var err error
+		d, err = scanDeal(q.QueryRowContext(ctx, getDealSQL, scope.WorkspaceID, id))
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
+			return notFound(err, "Deal", id)
 		}
-		d.Contacts = append(d.Contacts, deals.ContactRef{ID: c.ID, Name: c.DisplayName()})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
+		d.WorkspaceID = scope.WorkspaceID
+		rows, err := q.QueryContext(ctx, dealContactsSQL, scope.WorkspaceID, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
+			}
+			d.Contacts = append(d.Contacts, deals.ContactRef{ID: c.ID, Name: c.DisplayName()})
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: contacts of deal %s: %w", id, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }
 
 // UpdateDeal implements deals.Store.
 func (s *DealStore) UpdateDeal(ctx context.Context, scope chatalott.Scope, d *deals.Deal, changes []deals.HistoryEntry) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	err := s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if err := checkDealRefs(ctx, tx, scope, d); err != nil {
 			return err
 		}
@@ -228,39 +227,43 @@ func (s *DealStore) missingOrStale(ctx context.Context, tx *sql.Tx, scope chatal
 // with it through ON DELETE CASCADE; the history trigger allows that
 // cascade because the deal no longer exists when it runs.
 func (s *DealStore) DeleteDeal(ctx context.Context, scope chatalott.Scope, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, deleteDealSQL, scope.WorkspaceID, id)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete deal %s: %w", id, err)
-	}
-	return expectOneRow(res, "Deal", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, deleteDealSQL, scope.WorkspaceID, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete deal %s: %w", id, err)
+		}
+		return expectOneRow(res, "Deal", id)
+	})
 }
 
+// queryDeals runs query, which selects dealColumns, in a read of scope's
+// workspace and returns the deals.
 func (s *DealStore) queryDeals(ctx context.Context, scope chatalott.Scope, query string, args ...any) ([]*deals.Deal, error) {
-	rows, err := s.DB.sql.QueryContext(ctx, query, args...)
+	var list []*deals.Deal
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDeal(rows)
+			if err != nil {
+				return err
+			}
+			d.WorkspaceID = scope.WorkspaceID
+			list = append(list, d)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*deals.Deal
-	for rows.Next() {
-		d, err := scanDeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		d.WorkspaceID = scope.WorkspaceID
-		list = append(list, d)
-	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // ListDeals implements deals.Store.
 func (s *DealStore) ListDeals(ctx context.Context, scope chatalott.Scope, q deals.ListQuery, offset, limit int) ([]*deals.Deal, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	list, err := s.queryDeals(ctx, scope, listDealsSQL, scope.WorkspaceID, q.StageID, q.OwnerID, q.CompanyID,
 		q.CloseFrom, q.CloseTo, limit, offset)
 	if err != nil {
@@ -271,9 +274,6 @@ func (s *DealStore) ListDeals(ctx context.Context, scope chatalott.Scope, q deal
 
 // BoardDeals implements deals.Store.
 func (s *DealStore) BoardDeals(ctx context.Context, scope chatalott.Scope, perStage int) ([]*deals.Deal, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	list, err := s.queryDeals(ctx, scope, boardDealsSQL, scope.WorkspaceID, perStage)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: board deals: %w", err)
@@ -283,23 +283,23 @@ func (s *DealStore) BoardDeals(ctx context.Context, scope chatalott.Scope, perSt
 
 // StageTotals implements deals.Store.
 func (s *DealStore) StageTotals(ctx context.Context, scope chatalott.Scope) ([]deals.StageTotal, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, stageTotalsSQL, scope.WorkspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: stage totals: %w", err)
-	}
-	defer rows.Close()
 	var totals []deals.StageTotal
-	for rows.Next() {
-		var t deals.StageTotal
-		if err := rows.Scan(&t.StageID, &t.Currency, &t.Count, &t.Amount); err != nil {
-			return nil, fmt.Errorf("sqlstore: stage totals: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, stageTotalsSQL, scope.WorkspaceID)
+		if err != nil {
+			return err
 		}
-		totals = append(totals, t)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var t deals.StageTotal
+			if err := rows.Scan(&t.StageID, &t.Currency, &t.Count, &t.Amount); err != nil {
+				return err
+			}
+			totals = append(totals, t)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: stage totals: %w", err)
 	}
 	return totals, nil
@@ -308,24 +308,24 @@ func (s *DealStore) StageTotals(ctx context.Context, scope chatalott.Scope) ([]d
 // DealHistory implements deals.Store. There is deliberately no method that
 // updates or deletes history entries.
 func (s *DealStore) DealHistory(ctx context.Context, scope chatalott.Scope, dealID string, limit int) ([]deals.HistoryEntry, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, dealHistorySQL, scope.WorkspaceID, dealID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: history of deal %s: %w", dealID, err)
-	}
-	defer rows.Close()
 	var entries []deals.HistoryEntry
-	for rows.Next() {
-		var e deals.HistoryEntry
-		if err := rows.Scan(&e.ID, &e.DealID, &e.Field, &e.OldValue, &e.NewValue, &e.OldRef, &e.NewRef,
-			&e.UserID, &e.UserName, &e.CreatedAt); err != nil {
-			return nil, fmt.Errorf("sqlstore: history of deal %s: %w", dealID, err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, dealHistorySQL, scope.WorkspaceID, dealID, limit)
+		if err != nil {
+			return err
 		}
-		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var e deals.HistoryEntry
+			if err := rows.Scan(&e.ID, &e.DealID, &e.Field, &e.OldValue, &e.NewValue, &e.OldRef, &e.NewRef,
+				&e.UserID, &e.UserName, &e.CreatedAt); err != nil {
+				return err
+			}
+			entries = append(entries, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: history of deal %s: %w", dealID, err)
 	}
 	return entries, nil
@@ -333,10 +333,7 @@ func (s *DealStore) DealHistory(ctx context.Context, scope chatalott.Scope, deal
 
 // AddDealContact implements deals.Store.
 func (s *DealStore) AddDealContact(ctx context.Context, scope chatalott.Scope, dealID, contactID string, at time.Time) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, dealExistsSQL, scope.WorkspaceID, dealID).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: look up deal %s: %w", dealID, err)
@@ -365,35 +362,34 @@ func (s *DealStore) AddDealContact(ctx context.Context, scope chatalott.Scope, d
 
 // RemoveDealContact implements deals.Store.
 func (s *DealStore) RemoveDealContact(ctx context.Context, scope chatalott.Scope, dealID, contactID string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, deleteDealContactSQL, scope.WorkspaceID, dealID, contactID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: remove contact from deal %s: %w", dealID, err)
-	}
-	return expectOneRow(res, "Deal contact", contactID)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, deleteDealContactSQL, scope.WorkspaceID, dealID, contactID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: remove contact from deal %s: %w", dealID, err)
+		}
+		return expectOneRow(res, "Deal contact", contactID)
+	})
 }
 
 // Members implements deals.Store.
 func (s *DealStore) Members(ctx context.Context, scope chatalott.Scope) ([]deals.Member, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, membersSQL, scope.WorkspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list members: %w", err)
-	}
-	defer rows.Close()
 	var members []deals.Member
-	for rows.Next() {
-		var m deals.Member
-		if err := rows.Scan(&m.UserID, &m.Name); err != nil {
-			return nil, fmt.Errorf("sqlstore: list members: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, membersSQL, scope.WorkspaceID)
+		if err != nil {
+			return err
 		}
-		members = append(members, m)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var m deals.Member
+			if err := rows.Scan(&m.UserID, &m.Name); err != nil {
+				return err
+			}
+			members = append(members, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list members: %w", err)
 	}
 	return members, nil

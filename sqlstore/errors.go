@@ -26,7 +26,11 @@ func isUniqueViolation(err error) bool {
 }
 
 // notFound maps sql.ErrNoRows to an ENotFound error naming what was missing.
+// It returns nil for a nil err.
 func notFound(err error, what, id string) error {
+	if err == nil {
+		return nil
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return &chatalott.Error{Code: chatalott.ENotFound, Message: what + " not found.", Err: err}
 	}

@@ -90,10 +90,7 @@ func scanFollowUp(row rowScanner, extra ...any) (*followups.FollowUp, error) {
 
 // CreateFollowUp implements followups.Store.
 func (s *FollowUpStore) CreateFollowUp(ctx context.Context, scope chatalott.Scope, f *followups.FollowUp) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if err := requireSubject(ctx, tx, scope, f.Subject); err != nil {
 			return err
 		}
@@ -115,25 +112,26 @@ func (s *FollowUpStore) CreateFollowUp(ctx context.Context, scope chatalott.Scop
 
 // GetFollowUp implements followups.Store.
 func (s *FollowUpStore) GetFollowUp(ctx context.Context, scope chatalott.Scope, id string) (*followups.FollowUp, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	f, err := scanFollowUp(s.DB.sql.QueryRowContext(ctx, getFollowUpSQL, scope.WorkspaceID, id))
+	var f *followups.FollowUp
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var err error
+		f, err = scanFollowUp(q.QueryRowContext(ctx, getFollowUpSQL, scope.WorkspaceID, id))
+		return notFound(err, "Follow-up", id)
+	})
 	if err != nil {
-		return nil, notFound(err, "Follow-up", id)
+		return nil, err
 	}
 	return f, nil
 }
 
 func (s *FollowUpStore) exec(ctx context.Context, scope chatalott.Scope, id, query string, args ...any) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, query, append([]any{scope.WorkspaceID, id}, args...)...)
-	if err != nil {
-		return fmt.Errorf("sqlstore: update follow-up %s: %w", id, err)
-	}
-	return expectOneRow(res, "Follow-up", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, append([]any{scope.WorkspaceID, id}, args...)...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update follow-up %s: %w", id, err)
+		}
+		return expectOneRow(res, "Follow-up", id)
+	})
 }
 
 // MarkDone implements followups.Store.
@@ -153,14 +151,6 @@ func (s *FollowUpStore) Reschedule(ctx context.Context, scope chatalott.Scope, i
 
 // ListFollowUps implements followups.Store.
 func (s *FollowUpStore) ListFollowUps(ctx context.Context, scope chatalott.Scope, f followups.Filter, limit int) ([]followups.FollowUp, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	if f.Subject.Type != "" {
-		if err := requireSubject(ctx, s.DB.sql, scope, f.Subject); err != nil {
-			return nil, err
-		}
-	}
 	open, due := 0, 0
 	if f.Open {
 		open = 1
@@ -168,29 +158,43 @@ func (s *FollowUpStore) ListFollowUps(ctx context.Context, scope chatalott.Scope
 	if !f.DueBefore.IsZero() {
 		due = 1
 	}
-	rows, err := s.DB.sql.QueryContext(ctx, listFollowUpsSQL, scope.WorkspaceID, f.Subject.ID, f.AssigneeID, open, due,
-		f.DueBefore.UTC(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list follow-ups: %w", err)
-	}
-	defer rows.Close()
 	var list []followups.FollowUp
-	for rows.Next() {
-		item, err := scanFollowUp(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: list follow-ups: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		if f.Subject.Type != "" {
+			if err := requireSubject(ctx, q, scope, f.Subject); err != nil {
+				return err
+			}
 		}
-		list = append(list, *item)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: list follow-ups: %w", err)
+		rows, err := q.QueryContext(ctx, listFollowUpsSQL, scope.WorkspaceID, f.Subject.ID, f.AssigneeID, open, due,
+			f.DueBefore.UTC(), limit)
+		if err != nil {
+			return fmt.Errorf("sqlstore: list follow-ups: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			item, err := scanFollowUp(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: list follow-ups: %w", err)
+			}
+			list = append(list, *item)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: list follow-ups: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return list, nil
 }
 
 // ClaimDueReminders implements followups.Store.
 func (s *FollowUpStore) ClaimDueReminders(ctx context.Context, now time.Time, limit int) ([]followups.Reminder, error) {
-	rows, err := s.DB.sql.QueryContext(ctx, claimRemindersSQL, now.UTC(), limit)
+	// The scheduler claims the due follow-ups of every workspace, so the
+	// claim runs on the owner's pool. Each email's details are read
+	// confined to the follow-up's workspace.
+	rows, err := s.DB.owner.QueryContext(ctx, claimRemindersSQL, now.UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claim due reminders: %w", err)
 	}
@@ -211,7 +215,12 @@ func (s *FollowUpStore) ClaimDueReminders(ctx context.Context, now time.Time, li
 	reminders := make([]followups.Reminder, 0, len(ids))
 	for _, c := range ids {
 		r := followups.Reminder{WorkspaceID: c.workspaceID}
-		f, err := scanFollowUp(s.DB.sql.QueryRowContext(ctx, reminderDetailSQL, c.workspaceID, c.id), &r.AssigneeEmail, &r.TimeZone)
+		var f *followups.FollowUp
+		err := s.DB.readWorkspace(ctx, c.workspaceID, func(q querier) error {
+			var err error
+			f, err = scanFollowUp(q.QueryRowContext(ctx, reminderDetailSQL, c.workspaceID, c.id), &r.AssigneeEmail, &r.TimeZone)
+			return err
+		})
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // deleted since the claim
 		}
@@ -226,7 +235,9 @@ func (s *FollowUpStore) ClaimDueReminders(ctx context.Context, now time.Time, li
 
 // ReleaseReminder implements followups.Store.
 func (s *FollowUpStore) ReleaseReminder(ctx context.Context, id string, claimedAt time.Time) error {
-	if _, err := s.DB.sql.ExecContext(ctx, releaseReminderSQL, id, claimedAt.UTC()); err != nil {
+	// The scheduler passes only the follow-up's id, which may be in any
+	// workspace.
+	if _, err := s.DB.owner.ExecContext(ctx, releaseReminderSQL, id, claimedAt.UTC()); err != nil {
 		return fmt.Errorf("sqlstore: release reminder %s: %w", id, err)
 	}
 	return nil
@@ -255,8 +266,7 @@ func (s *FollowUpStore) SetTimeZone(ctx context.Context, userID, name string, at
 
 // RequireSubject implements followups.Store.
 func (s *FollowUpStore) RequireSubject(ctx context.Context, scope chatalott.Scope, subject chatalott.Subject) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return requireSubject(ctx, s.DB.sql, scope, subject)
+	return s.DB.read(ctx, scope, func(q querier) error {
+		return requireSubject(ctx, q, scope, subject)
+	})
 }

@@ -47,9 +47,6 @@ func encodeJSON(column string, v any) (string, error) {
 
 // CreateImportJob implements importjobs.Store.
 func (s *ImportJobStore) CreateImportJob(ctx context.Context, scope chatalott.Scope, job *importjobs.Job) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	detection, err := encodeJSON("detection", job.Detection)
 	if err != nil {
 		return err
@@ -69,27 +66,29 @@ func (s *ImportJobStore) CreateImportJob(ctx context.Context, scope chatalott.Sc
 		}
 		report.Valid = true
 	}
-	_, err = s.DB.sql.ExecContext(ctx, insertImportJobSQL, scope.WorkspaceID, job.ID, scope.UserID, job.FileName, job.FileSize,
-		string(job.Status), detection, options, counts, report, job.Error, job.CreatedAt, job.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("sqlstore: insert import job: %w", err)
-	}
-	return nil
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, insertImportJobSQL, scope.WorkspaceID, job.ID, scope.UserID, job.FileName, job.FileSize,
+			string(job.Status), detection, options, counts, report, job.Error, job.CreatedAt, job.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert import job: %w", err)
+		}
+		return nil
+	})
 }
 
 // ImportJob implements importjobs.Store.
 func (s *ImportJobStore) ImportJob(ctx context.Context, scope chatalott.Scope, id string) (*importjobs.Job, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	var job importjobs.Job
 	var status string
 	var detection, options, counts []byte
 	var report sql.NullString
-	err := s.DB.sql.QueryRowContext(ctx, getImportJobSQL, scope.WorkspaceID, id).Scan(&job.ID, &job.UserID, &job.FileName,
-		&job.FileSize, &status, &detection, &options, &counts, &report, &job.Error, &job.CreatedAt, &job.UpdatedAt)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		err := q.QueryRowContext(ctx, getImportJobSQL, scope.WorkspaceID, id).Scan(&job.ID, &job.UserID, &job.FileName,
+			&job.FileSize, &status, &detection, &options, &counts, &report, &job.Error, &job.CreatedAt, &job.UpdatedAt)
+		return notFound(err, "Import", id)
+	})
 	if err != nil {
-		return nil, notFound(err, "Import", id)
+		return nil, err
 	}
 	job.WorkspaceID, job.Status = scope.WorkspaceID, importjobs.Status(status)
 	if err := json.Unmarshal(detection, &job.Detection); err != nil {
@@ -124,54 +123,49 @@ func (s *ImportJobStore) StartImportJob(ctx context.Context, scope chatalott.Sco
 // uploaded. When no row changes, it returns ENotFound for a missing job
 // and EConflict for a started one.
 func (s *ImportJobStore) updateUploaded(ctx context.Context, scope chatalott.Scope, id, query string, opts importjobs.Options, at time.Time) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	options, err := encodeJSON("options", opts)
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.sql.ExecContext(ctx, query, scope.WorkspaceID, id, options, at)
-	if err != nil {
-		return fmt.Errorf("sqlstore: update import job %s: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("sqlstore: update import job %s: %w", id, err)
-	}
-	if n == 1 {
-		return nil
-	}
-	var status string
-	if err := s.DB.sql.QueryRowContext(ctx, importJobStatusSQL, scope.WorkspaceID, id).Scan(&status); err != nil {
-		return notFound(err, "Import", id)
-	}
-	return chatalott.Errorf(chatalott.EConflict, "This import has already started, so its choices cannot change.")
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, scope.WorkspaceID, id, options, at)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update import job %s: %w", id, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("sqlstore: update import job %s: %w", id, err)
+		}
+		if n == 1 {
+			return nil
+		}
+		var status string
+		if err := tx.QueryRowContext(ctx, importJobStatusSQL, scope.WorkspaceID, id).Scan(&status); err != nil {
+			return notFound(err, "Import", id)
+		}
+		return chatalott.Errorf(chatalott.EConflict, "This import has already started, so its choices cannot change.")
+	})
 }
 
 // SetImportJobCounts implements importjobs.Store.
 func (s *ImportJobStore) SetImportJobCounts(ctx context.Context, scope chatalott.Scope, id string, counts imports.Counts, at time.Time) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	encoded, err := encodeJSON("counts", counts)
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.sql.ExecContext(ctx, setImportJobCountsSQL, scope.WorkspaceID, id, encoded, at)
-	if err != nil {
-		return fmt.Errorf("sqlstore: update import job %s counts: %w", id, err)
-	}
-	return expectOneRow(res, "Import", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, setImportJobCountsSQL, scope.WorkspaceID, id, encoded, at)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update import job %s counts: %w", id, err)
+		}
+		return expectOneRow(res, "Import", id)
+	})
 }
 
 // FinishImportJob implements importjobs.Store. Without a report the counts
 // stay as the last progress update saved them.
 func (s *ImportJobStore) FinishImportJob(ctx context.Context, scope chatalott.Scope, id string, status importjobs.Status,
 	report *imports.Report, message string, at time.Time) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
 	var counts, encodedReport sql.NullString
 	if report != nil {
 		var err error
@@ -183,28 +177,30 @@ func (s *ImportJobStore) FinishImportJob(ctx context.Context, scope chatalott.Sc
 		}
 		counts.Valid, encodedReport.Valid = true, true
 	}
-	res, err := s.DB.sql.ExecContext(ctx, finishImportJobSQL, scope.WorkspaceID, id, string(status), counts, encodedReport, message, at)
-	if err != nil {
-		return fmt.Errorf("sqlstore: finish import job %s: %w", id, err)
-	}
-	return expectOneRow(res, "Import", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, finishImportJobSQL, scope.WorkspaceID, id, string(status), counts, encodedReport, message, at)
+		if err != nil {
+			return fmt.Errorf("sqlstore: finish import job %s: %w", id, err)
+		}
+		return expectOneRow(res, "Import", id)
+	})
 }
 
 // DeleteImportJob implements importjobs.Store.
 func (s *ImportJobStore) DeleteImportJob(ctx context.Context, scope chatalott.Scope, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, deleteImportJobSQL, scope.WorkspaceID, id)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete import job %s: %w", id, err)
-	}
-	return expectOneRow(res, "Import", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, deleteImportJobSQL, scope.WorkspaceID, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete import job %s: %w", id, err)
+		}
+		return expectOneRow(res, "Import", id)
+	})
 }
 
 // StaleImportJobs implements importjobs.Store.
 func (s *ImportJobStore) StaleImportJobs(ctx context.Context, uploadedBefore, runningBefore time.Time) ([]importjobs.Ref, error) {
-	rows, err := s.DB.sql.QueryContext(ctx, staleImportJobsSQL, uploadedBefore.UTC(), runningBefore.UTC())
+	// The clean-up looks for abandoned jobs in every workspace.
+	rows, err := s.DB.owner.QueryContext(ctx, staleImportJobsSQL, uploadedBefore.UTC(), runningBefore.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list stale import jobs: %w", err)
 	}

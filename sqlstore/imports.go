@@ -28,35 +28,38 @@ WHERE ce.workspace_id = $1 AND ce.email_normalized = ANY (ARRAY(SELECT jsonb_arr
 
 // ContactsByEmail implements imports.Store.
 func (s *ContactStore) ContactsByEmail(ctx context.Context, scope chatalott.Scope, emails []string) (map[string]*contacts.Contact, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
 	list, err := json.Marshal(emails)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode emails: %w", err)
 	}
-	rows, err := s.DB.sql.QueryContext(ctx, contactsByEmailSQL[s.DB.Dialect], scope.WorkspaceID, string(list))
+	found := map[string]*contacts.Contact{}
+	err = s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, contactsByEmailSQL[s.DB.Dialect], scope.WorkspaceID, string(list))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byID := map[string]*contacts.Contact{}
+		for rows.Next() {
+			var email string
+			c, err := scanContact(prefixScanner{rows, &email})
+			if err != nil {
+				return err
+			}
+			if seen, ok := byID[c.ID]; ok {
+				c = seen
+			} else {
+				c.WorkspaceID = scope.WorkspaceID
+				byID[c.ID] = c
+			}
+			found[email] = c
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: contacts by email: %w", err)
 	}
-	defer rows.Close()
-	byID := map[string]*contacts.Contact{}
-	found := map[string]*contacts.Contact{}
-	for rows.Next() {
-		var email string
-		c, err := scanContact(prefixScanner{rows, &email})
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: contacts by email: %w", err)
-		}
-		if seen, ok := byID[c.ID]; ok {
-			c = seen
-		} else {
-			c.WorkspaceID = scope.WorkspaceID
-			byID[c.ID] = c
-		}
-		found[email] = c
-	}
-	return found, rows.Err()
+	return found, nil
 }
 
 // prefixScanner scans one extra leading column into first, then the rest
@@ -73,10 +76,7 @@ func (p prefixScanner) Scan(dest ...any) error {
 // ApplyImportBatch implements imports.Store: it writes every contact of the
 // batch, with its email index rows, in one transaction.
 func (s *ContactStore) ApplyImportBatch(ctx context.Context, scope chatalott.Scope, create, update []*contacts.Contact) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		stmts, err := prepareAll(ctx, tx, updateContactSQL, deleteContactEmailsSQL, insertContactEmailSQL)
 		if err != nil {
 			return err
@@ -147,7 +147,8 @@ func (s *ContactStore) AfterImport(ctx context.Context) error {
 	if s.DB.Dialect == SQLite {
 		query = `PRAGMA optimize`
 	}
-	if _, err := s.DB.sql.ExecContext(ctx, query); err != nil {
+	// ANALYZE needs the tables' owner and covers every workspace.
+	if _, err := s.DB.owner.ExecContext(ctx, query); err != nil {
 		return fmt.Errorf("sqlstore: refresh statistics: %w", err)
 	}
 	return nil

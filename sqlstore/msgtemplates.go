@@ -54,10 +54,7 @@ func scanTemplate(row rowScanner) (*msgtemplates.Template, error) {
 
 // CreateTemplate implements msgtemplates.Store.
 func (s *MessageTemplateStore) CreateTemplate(ctx context.Context, scope chatalott.Scope, t *msgtemplates.Template) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, insertTemplateSQL, scope.WorkspaceID, t.ID, ownerArg(t), t.Name, t.Subject, t.Body,
 			t.CreatedAt, t.UpdatedAt)
 		if err != nil {
@@ -69,12 +66,14 @@ func (s *MessageTemplateStore) CreateTemplate(ctx context.Context, scope chatalo
 
 // GetTemplate implements msgtemplates.Store.
 func (s *MessageTemplateStore) GetTemplate(ctx context.Context, scope chatalott.Scope, id string) (*msgtemplates.Template, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	t, err := scanTemplate(s.DB.sql.QueryRowContext(ctx, getTemplateSQL, scope.WorkspaceID, id, scope.UserID))
+	var t *msgtemplates.Template
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		var err error
+		t, err = scanTemplate(q.QueryRowContext(ctx, getTemplateSQL, scope.WorkspaceID, id, scope.UserID))
+		return notFound(err, "Template", id)
+	})
 	if err != nil {
-		return nil, notFound(err, "Template", id)
+		return nil, err
 	}
 	t.WorkspaceID = scope.WorkspaceID
 	return t, nil
@@ -82,10 +81,7 @@ func (s *MessageTemplateStore) GetTemplate(ctx context.Context, scope chatalott.
 
 // UpdateTemplate implements msgtemplates.Store.
 func (s *MessageTemplateStore) UpdateTemplate(ctx context.Context, scope chatalott.Scope, t *msgtemplates.Template) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateTemplateSQL, scope.WorkspaceID, t.ID, scope.UserID, ownerArg(t), t.Name,
 			t.Subject, t.Body, t.UpdatedAt)
 		if err != nil {
@@ -97,10 +93,7 @@ func (s *MessageTemplateStore) UpdateTemplate(ctx context.Context, scope chatalo
 
 // DeleteTemplate implements msgtemplates.Store.
 func (s *MessageTemplateStore) DeleteTemplate(ctx context.Context, scope chatalott.Scope, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, deleteTemplateSQL, scope.WorkspaceID, id, scope.UserID)
 		if err != nil {
 			return fmt.Errorf("sqlstore: delete message template %s: %w", id, err)
@@ -123,48 +116,51 @@ func requireOneRow(res sql.Result, what, id string) error {
 
 // ListTemplates implements msgtemplates.Store.
 func (s *MessageTemplateStore) ListTemplates(ctx context.Context, scope chatalott.Scope) ([]*msgtemplates.Template, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, listTemplatesSQL, scope.WorkspaceID, scope.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list message templates: %w", err)
-	}
-	defer rows.Close()
 	var list []*msgtemplates.Template
-	for rows.Next() {
-		t, err := scanTemplate(rows)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, listTemplatesSQL, scope.WorkspaceID, scope.UserID)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: list message templates: %w", err)
+			return fmt.Errorf("sqlstore: list message templates: %w", err)
 		}
-		t.WorkspaceID = scope.WorkspaceID
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: list message templates: %w", err)
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanTemplate(rows)
+			if err != nil {
+				return fmt.Errorf("sqlstore: list message templates: %w", err)
+			}
+			t.WorkspaceID = scope.WorkspaceID
+			list = append(list, t)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: list message templates: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return list, nil
 }
 
 // ContactDealID implements msgtemplates.Store.
 func (s *MessageTemplateStore) ContactDealID(ctx context.Context, scope chatalott.Scope, contactID, dealID string) (string, error) {
-	if err := checkScope(scope); err != nil {
-		return "", err
-	}
 	var id string
-	if dealID != "" {
-		err := s.DB.sql.QueryRowContext(ctx, contactDealSQL, scope.WorkspaceID, contactID, dealID).Scan(&id)
-		if err != nil {
-			return "", notFound(err, "Deal of this contact", dealID)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		if dealID != "" {
+			err := q.QueryRowContext(ctx, contactDealSQL, scope.WorkspaceID, contactID, dealID).Scan(&id)
+			return notFound(err, "Deal of this contact", dealID)
 		}
-		return id, nil
-	}
-	err := s.DB.sql.QueryRowContext(ctx, latestOpenDealSQL, scope.WorkspaceID, contactID, deals.KindOpen).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+		err := q.QueryRowContext(ctx, latestOpenDealSQL, scope.WorkspaceID, contactID, deals.KindOpen).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: latest open deal of contact %s: %w", contactID, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return "", fmt.Errorf("sqlstore: latest open deal of contact %s: %w", contactID, err)
+		return "", err
 	}
 	return id, nil
 }

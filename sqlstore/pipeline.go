@@ -37,23 +37,23 @@ WHERE workspace_id = $1 AND stage_id = $2 RETURNING id`
 
 // ListStages implements deals.Store.
 func (s *DealStore) ListStages(ctx context.Context, scope chatalott.Scope) ([]deals.Stage, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, listStagesSQL, scope.WorkspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list stages: %w", err)
-	}
-	defer rows.Close()
 	var stages []deals.Stage
-	for rows.Next() {
-		var st deals.Stage
-		if err := rows.Scan(&st.ID, &st.Name, &st.Position, &st.Probability, &st.Kind, &st.CreatedAt); err != nil {
-			return nil, fmt.Errorf("sqlstore: list stages: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, listStagesSQL, scope.WorkspaceID)
+		if err != nil {
+			return err
 		}
-		stages = append(stages, st)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var st deals.Stage
+			if err := rows.Scan(&st.ID, &st.Name, &st.Position, &st.Probability, &st.Kind, &st.CreatedAt); err != nil {
+				return err
+			}
+			stages = append(stages, st)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list stages: %w", err)
 	}
 	return stages, nil
@@ -61,10 +61,7 @@ func (s *DealStore) ListStages(ctx context.Context, scope chatalott.Scope) ([]de
 
 // CreatePipeline implements deals.Store.
 func (s *DealStore) CreatePipeline(ctx context.Context, scope chatalott.Scope, stages []deals.Stage, at time.Time) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, insertPipelineSQL, scope.WorkspaceID, at)
 		if err != nil {
 			return fmt.Errorf("sqlstore: create pipeline: %w", err)
@@ -90,41 +87,36 @@ func duplicateStageName(name string) error {
 
 // AddStage implements deals.Store.
 func (s *DealStore) AddStage(ctx context.Context, scope chatalott.Scope, st *deals.Stage) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	_, err := s.DB.sql.ExecContext(ctx, appendStageSQL, scope.WorkspaceID, st.ID, st.Name, contacts.Fold(st.Name),
-		st.Probability, st.Kind, st.CreatedAt)
-	if isUniqueViolation(err) {
-		return duplicateStageName(st.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlstore: add stage: %w", err)
-	}
-	return nil
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, appendStageSQL, scope.WorkspaceID, st.ID, st.Name, contacts.Fold(st.Name),
+			st.Probability, st.Kind, st.CreatedAt)
+		if isUniqueViolation(err) {
+			return duplicateStageName(st.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: add stage: %w", err)
+		}
+		return nil
+	})
 }
 
 // UpdateStage implements deals.Store.
 func (s *DealStore) UpdateStage(ctx context.Context, scope chatalott.Scope, st *deals.Stage) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, updateStageSQL, scope.WorkspaceID, st.ID, st.Name, contacts.Fold(st.Name), st.Probability)
-	if isUniqueViolation(err) {
-		return duplicateStageName(st.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlstore: update stage %s: %w", st.ID, err)
-	}
-	return expectOneRow(res, "Stage", st.ID)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, updateStageSQL, scope.WorkspaceID, st.ID, st.Name, contacts.Fold(st.Name), st.Probability)
+		if isUniqueViolation(err) {
+			return duplicateStageName(st.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: update stage %s: %w", st.ID, err)
+		}
+		return expectOneRow(res, "Stage", st.ID)
+	})
 }
 
 // SetStageOrder implements deals.Store.
 func (s *DealStore) SetStageOrder(ctx context.Context, scope chatalott.Scope, ids []string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, countStagesSQL, scope.WorkspaceID).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: count stages: %w", err)
@@ -151,11 +143,11 @@ func stagesChanged() error {
 
 // CountStageDeals implements deals.Store.
 func (s *DealStore) CountStageDeals(ctx context.Context, scope chatalott.Scope, stageID string) (int, error) {
-	if err := checkScope(scope); err != nil {
-		return 0, err
-	}
 	var n int
-	if err := s.DB.sql.QueryRowContext(ctx, countStageDealsSQL, scope.WorkspaceID, stageID).Scan(&n); err != nil {
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		return q.QueryRowContext(ctx, countStageDealsSQL, scope.WorkspaceID, stageID).Scan(&n)
+	})
+	if err != nil {
 		return 0, fmt.Errorf("sqlstore: count deals of stage %s: %w", stageID, err)
 	}
 	return n, nil
@@ -167,11 +159,8 @@ func (s *DealStore) CountStageDeals(ctx context.Context, scope chatalott.Scope, 
 // UPDATE makes the DELETE fail on the foreign key, and the whole removal
 // rolls back.
 func (s *DealStore) RemoveStage(ctx context.Context, scope chatalott.Scope, r deals.StageRemoval) (int, error) {
-	if err := checkScope(scope); err != nil {
-		return 0, err
-	}
 	moved := 0
-	err := s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, stageExistsSQL, scope.WorkspaceID, r.StageID).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: look up stage %s: %w", r.StageID, err)

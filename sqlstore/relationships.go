@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/chatalott/chatalott"
@@ -36,65 +37,66 @@ ORDER BY s.name_key, r.created_at, r.id`
 
 // CreateRelationship implements relationships.Store.
 func (s *RelationshipStore) CreateRelationship(ctx context.Context, scope chatalott.Scope, r *relationships.Relationship) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, insertRelationshipSQL, r.ID, scope.WorkspaceID, r.FromID, r.ToID, r.Kind, r.Label,
-		r.LabelKey(), nullString(r.CreatedBy), r.CreatedAt.UTC())
-	if isUniqueViolation(err) {
-		return &chatalott.Error{Code: chatalott.EConflict, Message: "These two contacts already have this relationship.", Err: err}
-	}
-	if err != nil {
-		return fmt.Errorf("sqlstore: insert relationship: %w", err)
-	}
-	return expectOneRow(res, "Contact", r.FromID)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, insertRelationshipSQL, r.ID, scope.WorkspaceID, r.FromID, r.ToID, r.Kind, r.Label,
+			r.LabelKey(), nullString(r.CreatedBy), r.CreatedAt.UTC())
+		if isUniqueViolation(err) {
+			return &chatalott.Error{Code: chatalott.EConflict, Message: "These two contacts already have this relationship.", Err: err}
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert relationship: %w", err)
+		}
+		return expectOneRow(res, "Contact", r.FromID)
+	})
 }
 
 // DeleteRelationship implements relationships.Store.
 func (s *RelationshipStore) DeleteRelationship(ctx context.Context, scope chatalott.Scope, contactID, id string) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	res, err := s.DB.sql.ExecContext(ctx, deleteRelationshipSQL, scope.WorkspaceID, id, contactID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete relationship %s: %w", id, err)
-	}
-	return expectOneRow(res, "Relationship", id)
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, deleteRelationshipSQL, scope.WorkspaceID, id, contactID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete relationship %s: %w", id, err)
+		}
+		return expectOneRow(res, "Relationship", id)
+	})
 }
 
 // ContactRelationships implements relationships.Store.
 func (s *RelationshipStore) ContactRelationships(ctx context.Context, scope chatalott.Scope, contactID string) ([]relationships.Relationship, map[string]string, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, nil, err
-	}
 	subject := chatalott.Subject{Type: chatalott.SubjectContact, ID: contactID}
-	if err := requireSubject(ctx, s.DB.sql, scope, subject); err != nil {
-		return nil, nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, contactRelationshipsSQL, scope.WorkspaceID, contactID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
-	}
-	defer rows.Close()
 	var list []relationships.Relationship
 	names := map[string]string{}
-	for rows.Next() {
-		var r relationships.Relationship
-		var name string
-		var created dbTime
-		if err := rows.Scan(&r.ID, &r.FromID, &r.ToID, &r.Kind, &r.Label, &r.CreatedBy, &created, &name); err != nil {
-			return nil, nil, fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		if err := requireSubject(ctx, q, scope, subject); err != nil {
+			return err
 		}
-		r.CreatedAt = created.Time
-		other := r.ToID
-		if other == contactID {
-			other = r.FromID
+		rows, err := q.QueryContext(ctx, contactRelationshipsSQL, scope.WorkspaceID, contactID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
 		}
-		names[other] = name
-		list = append(list, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
+		defer rows.Close()
+		for rows.Next() {
+			var r relationships.Relationship
+			var name string
+			var created dbTime
+			if err := rows.Scan(&r.ID, &r.FromID, &r.ToID, &r.Kind, &r.Label, &r.CreatedBy, &created, &name); err != nil {
+				return fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
+			}
+			r.CreatedAt = created.Time
+			other := r.ToID
+			if other == contactID {
+				other = r.FromID
+			}
+			names[other] = name
+			list = append(list, r)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: relationships of contact %s: %w", contactID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return list, names, nil
 }

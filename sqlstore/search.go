@@ -109,10 +109,13 @@ func (s *ContactStore) indexContactsBulk(ctx context.Context, tx *sql.Tx, scope 
 // the patterns match literally; the email is compared with instr or strpos,
 // never with LIKE, because an address may contain % or _.
 //
-// On PostgreSQL the trigram GIN index answers the patterns. On SQLite the
-// FTS5 trigram index answers $9, the longest word when it has three or more
-// characters (the trigram minimum); a shorter query scans the workspace's
-// rows.
+// On PostgreSQL the trigram GIN index answers the patterns, inside the
+// function search_entries_matching (migration 0032): under row-level
+// security PostgreSQL would not use the index for LIKE. The function
+// returns only rows of the transaction's workspace, and the query names the
+// workspace again. On SQLite the FTS5 trigram index answers $9, the longest
+// word when it has three or more characters (the trigram minimum); a
+// shorter query scans the workspace's rows.
 const (
 	searchSelect = `SELECT e.kind, e.subject_id, e.title,
   CASE WHEN e.kind = 'deal' THEN COALESCE((SELECT c.name FROM deals d JOIN companies c
@@ -120,7 +123,8 @@ const (
     ELSE e.detail END,
   CASE WHEN e.name_key = $2 OR %s THEN 0
        WHEN e.name_key LIKE $4 OR (' ' || e.doc) LIKE ('%% ' || $4) THEN 1
-       ELSE 2 END AS rank
+       ELSE 2 END AS rank`
+	searchSQLiteWhere = `
 FROM search_entries e
 WHERE e.workspace_id = $1
   AND e.doc LIKE $5
@@ -133,12 +137,13 @@ LIMIT $10`
 )
 
 var (
-	searchPostgresSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND strpos(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) +
-		` AND length($9::text) > 0` + searchOrder
+	searchPostgresSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND strpos(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) + `
+FROM search_entries_matching($5, $6, $7, $8) e
+WHERE e.workspace_id = $1 AND length($9::text) > 0` + searchOrder
 	searchSQLiteScanSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND instr(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) +
-		` AND length($9) > 0` + searchOrder
+		searchSQLiteWhere + ` AND length($9) > 0` + searchOrder
 	searchSQLiteFTSSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND instr(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) +
-		` AND e.entry_id IN (SELECT rowid FROM search_fts WHERE search_fts.doc LIKE $9)` + searchOrder
+		searchSQLiteWhere + ` AND e.entry_id IN (SELECT rowid FROM search_fts WHERE search_fts.doc LIKE $9)` + searchOrder
 )
 
 // Search implements search.Store.
@@ -167,21 +172,24 @@ func (s *SearchStore) Search(ctx context.Context, scope chatalott.Scope, q searc
 	if len(email) > 320 {
 		email = ""
 	}
-	rows, err := s.DB.sql.QueryContext(ctx, query, scope.WorkspaceID, q.Folded, email, q.Folded+"%",
-		patterns[0], patterns[1], patterns[2], patterns[3], "%"+longest+"%", limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: search: %w", err)
-	}
-	defer rows.Close()
 	var results []search.Result
-	for rows.Next() {
-		var r search.Result
-		if err := rows.Scan(&r.Subject.Type, &r.Subject.ID, &r.Title, &r.Detail, &r.Rank); err != nil {
-			return nil, fmt.Errorf("sqlstore: search: %w", err)
+	err := s.DB.read(ctx, scope, func(db querier) error {
+		rows, err := db.QueryContext(ctx, query, scope.WorkspaceID, q.Folded, email, q.Folded+"%",
+			patterns[0], patterns[1], patterns[2], patterns[3], "%"+longest+"%", limit)
+		if err != nil {
+			return err
 		}
-		results = append(results, r)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var r search.Result
+			if err := rows.Scan(&r.Subject.Type, &r.Subject.ID, &r.Title, &r.Detail, &r.Rank); err != nil {
+				return err
+			}
+			results = append(results, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: search: %w", err)
 	}
 	return results, nil

@@ -34,8 +34,13 @@ ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.name,
 created_at, expires_at, revoked_at, accepted_at FROM team_invites`
 )
 
+// withActivity runs fn and records a in one transaction confined to
+// a.WorkspaceID, because team_activity is a confined table. The scope's
+// user is a.ActorID, which teams.Service always sets to the acting user.
+// An empty ActorID fails as an invalid scope before fn runs.
 func (s *TeamStore) withActivity(ctx context.Context, a *teams.Activity, fn func(tx *sql.Tx) error) error {
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	scope := chatalott.Scope{WorkspaceID: a.WorkspaceID, UserID: a.ActorID}
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -46,7 +51,9 @@ func (s *TeamStore) withActivity(ctx context.Context, a *teams.Activity, fn func
 	})
 }
 
-// CreateTeam implements teams.Store.
+// CreateTeam implements teams.Store. a.WorkspaceID must be w.ID, because
+// withActivity enters that workspace, before its row exists, for the
+// activity insert.
 func (s *TeamStore) CreateTeam(ctx context.Context, w *accounts.Workspace, userID string, a *teams.Activity) error {
 	return s.withActivity(ctx, a, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, insertWorkspaceSQL, w.ID, w.Name, w.Kind, w.CreatedAt); err != nil {
@@ -181,7 +188,10 @@ func (s *TeamStore) RenameTeam(ctx context.Context, workspaceID, name string, a 
 	})
 }
 
-// DeleteTeam implements teams.Store.
+// DeleteTeam implements teams.Store. The workspaces table is not confined.
+// PostgreSQL runs the ON DELETE CASCADE actions as the tables' owner, which
+// row-level security lets through, so they also remove the team's rows
+// from the confined tables.
 func (s *TeamStore) DeleteTeam(ctx context.Context, workspaceID string) error {
 	res, err := s.DB.sql.ExecContext(ctx, `DELETE FROM workspaces WHERE id = $1 AND kind = 'team'`, workspaceID)
 	if err != nil {
@@ -305,20 +315,26 @@ RETURNING workspace_id, role`, inviteID, userID, now).Scan(&workspaceID, &role)
 
 // Activity implements teams.Store.
 func (s *TeamStore) Activity(ctx context.Context, workspaceID string, limit int) ([]*teams.Activity, error) {
-	rows, err := s.DB.sql.QueryContext(ctx, `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
+	var list []*teams.Activity
+	err := s.DB.readWorkspace(ctx, workspaceID, func(q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
 a.event, a.detail, a.created_at FROM team_activity a LEFT JOIN users u ON u.id = a.actor_id
 WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`, workspaceID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
-	}
-	defer rows.Close()
-	var list []*teams.Activity
-	for rows.Next() {
-		var a teams.Activity
-		if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.ActorID, &a.ActorName, &a.Event, &a.Detail, &a.CreatedAt); err != nil {
-			return nil, fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
+		if err != nil {
+			return fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
 		}
-		list = append(list, &a)
+		defer rows.Close()
+		for rows.Next() {
+			var a teams.Activity
+			if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.ActorID, &a.ActorName, &a.Event, &a.Detail, &a.CreatedAt); err != nil {
+				return fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
+			}
+			list = append(list, &a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return list, rows.Err()
+	return list, nil
 }

@@ -95,10 +95,7 @@ ORDER BY x.occurred_at DESC, x.id DESC LIMIT $2`
 
 // AddEntry implements timeline.Store.
 func (s *TimelineStore) AddEntry(ctx context.Context, scope chatalott.Scope, e *timeline.Entry) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return s.DB.inTx(ctx, func(tx *sql.Tx) error {
+	return s.DB.write(ctx, scope, func(tx *sql.Tx) error {
 		if err := requireSubject(ctx, tx, scope, e.Subject); err != nil {
 			return err
 		}
@@ -113,55 +110,58 @@ func (s *TimelineStore) AddEntry(ctx context.Context, scope chatalott.Scope, e *
 
 // ListEntries implements timeline.Store.
 func (s *TimelineStore) ListEntries(ctx context.Context, scope chatalott.Scope, subject chatalott.Subject, offset, limit int) ([]timeline.Entry, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	if err := requireSubject(ctx, s.DB.sql, scope, subject); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, listEntriesSQL[subject.Type], scope.WorkspaceID, subject.ID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list timeline of %s %s: %w", subject.Type, subject.ID, err)
-	}
-	defer rows.Close()
 	var list []timeline.Entry
-	for rows.Next() {
-		e := timeline.Entry{Subject: subject}
-		var occurred, created dbTime
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Event, &e.Body, &e.OldValue, &e.UserID, &e.UserName, &occurred, &created); err != nil {
-			return nil, fmt.Errorf("sqlstore: list timeline: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		if err := requireSubject(ctx, q, scope, subject); err != nil {
+			return err
 		}
-		e.OccurredAt, e.CreatedAt = occurred.Time, created.Time
-		list = append(list, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: list timeline: %w", err)
+		rows, err := q.QueryContext(ctx, listEntriesSQL[subject.Type], scope.WorkspaceID, subject.ID, limit, offset)
+		if err != nil {
+			return fmt.Errorf("sqlstore: list timeline of %s %s: %w", subject.Type, subject.ID, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e := timeline.Entry{Subject: subject}
+			var occurred, created dbTime
+			if err := rows.Scan(&e.ID, &e.Kind, &e.Event, &e.Body, &e.OldValue, &e.UserID, &e.UserName, &occurred, &created); err != nil {
+				return fmt.Errorf("sqlstore: list timeline: %w", err)
+			}
+			e.OccurredAt, e.CreatedAt = occurred.Time, created.Time
+			list = append(list, e)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: list timeline: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return list, nil
 }
 
 // RecentEntries implements timeline.Store.
 func (s *TimelineStore) RecentEntries(ctx context.Context, scope chatalott.Scope, limit int) ([]timeline.Entry, error) {
-	if err := checkScope(scope); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.sql.QueryContext(ctx, recentEntriesSQL, scope.WorkspaceID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: recent timeline entries: %w", err)
-	}
-	defer rows.Close()
 	var list []timeline.Entry
-	for rows.Next() {
-		var e timeline.Entry
-		var occurred, created dbTime
-		if err := rows.Scan(&e.Subject.Type, &e.Subject.ID, &e.SubjectTitle, &e.ID, &e.Kind, &e.Event, &e.Body, &e.OldValue,
-			&e.UserID, &e.UserName, &occurred, &created); err != nil {
-			return nil, fmt.Errorf("sqlstore: recent timeline entries: %w", err)
+	err := s.DB.read(ctx, scope, func(q querier) error {
+		rows, err := q.QueryContext(ctx, recentEntriesSQL, scope.WorkspaceID, limit)
+		if err != nil {
+			return err
 		}
-		e.OccurredAt, e.CreatedAt = occurred.Time, created.Time
-		list = append(list, e)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var e timeline.Entry
+			var occurred, created dbTime
+			if err := rows.Scan(&e.Subject.Type, &e.Subject.ID, &e.SubjectTitle, &e.ID, &e.Kind, &e.Event, &e.Body, &e.OldValue,
+				&e.UserID, &e.UserName, &occurred, &created); err != nil {
+				return err
+			}
+			e.OccurredAt, e.CreatedAt = occurred.Time, created.Time
+			list = append(list, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: recent timeline entries: %w", err)
 	}
 	return list, nil
@@ -248,8 +248,7 @@ func (t *dbTime) parse(s string) error {
 
 // RequireSubject implements timeline.Store.
 func (s *TimelineStore) RequireSubject(ctx context.Context, scope chatalott.Scope, subject chatalott.Subject) error {
-	if err := checkScope(scope); err != nil {
-		return err
-	}
-	return requireSubject(ctx, s.DB.sql, scope, subject)
+	return s.DB.read(ctx, scope, func(q querier) error {
+		return requireSubject(ctx, q, scope, subject)
+	})
 }

@@ -26,6 +26,9 @@ type Deployment struct {
 	RateLimits []RateLimit
 	// Backup is the automatic backup schedule. Nil means none.
 	Backup *Backup
+	// RowLevelSecurity reports whether the database itself confines the
+	// application to one workspace per transaction, as PostgreSQL does.
+	RowLevelSecurity bool
 }
 
 // TLS modes.

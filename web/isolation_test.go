@@ -42,7 +42,8 @@ func fillWorkspace(t *testing.T, app *testApp, b *browser, email, workspace stri
 	t.Helper()
 	b.switchTo(workspace)
 	rec := isolationRecords{}
-	rec["contact"] = b.createContact(url.Values{"given": {"Secret"}, "family": {"Person " + tag}})
+	rec["contact"] = b.createContact(url.Values{"given": {"Secret"}, "family": {"Person " + tag},
+		"email": {"secret-" + strings.ToLower(tag) + "@client.example"}})
 	rec["contact2"] = b.createContact(url.Values{"given": {"Secret"}, "family": {"Colleague"}})
 	if resp := b.post("/contacts/"+rec["contact"]+"/relationships", url.Values{"kind": {"colleague"}, "to_id": {rec["contact2"]}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add relationship: status %d; body:\n%s", resp.StatusCode, resp.Body)
@@ -125,6 +126,52 @@ WHERE m.type = 'table' AND c.name = 'workspace_id'`
 	}
 	slices.Sort(tables)
 	return tables
+}
+
+// checkRowLevelSecurity shows the database's own wall on PostgreSQL, on
+// the workspaces the matrix filled: for every confined table, the
+// application's role sees no row without a workspace setting, and with
+// workspace's setting exactly the rows the owner counts for it.
+func checkRowLevelSecurity(t *testing.T, app *testApp, tables []string, workspace string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, table := range tables {
+		if _, ok := sqlstore.UnconfinedTables[table]; ok {
+			continue
+		}
+		if !slices.Contains(sqlstore.ConfinedTables, table) {
+			t.Errorf("table %s has a workspace_id column but is in neither sqlstore.ConfinedTables nor sqlstore.UnconfinedTables", table)
+			continue
+		}
+		// table comes from the database catalog.
+		var total, own, unset, seen int
+		if err := app.db.SQL().QueryRowContext(ctx, "SELECT COUNT(*), COUNT(*) FILTER (WHERE workspace_id = $1) FROM "+table, workspace).Scan(&total, &own); err != nil {
+			t.Fatal(err)
+		}
+		if own == 0 || own == total {
+			t.Errorf("table %s: the matrix left %d of %d rows in the checked workspace; the check needs rows inside and outside it", table, own, total)
+		}
+		if err := app.db.AppSQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&unset); err != nil {
+			t.Fatal(err)
+		}
+		if unset != 0 {
+			t.Errorf("table %s: without a workspace setting the application role sees %d rows, want 0", table, unset)
+		}
+		tx, err := app.db.AppSQL().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.workspace_id', $1, true)`, workspace); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&seen); err != nil {
+			t.Fatal(err)
+		}
+		tx.Rollback()
+		if seen != own {
+			t.Errorf("table %s: with the workspace set the application role sees %d rows, want that workspace's %d of %d", table, seen, own, total)
+		}
+	}
 }
 
 // unorderedChecksum hashes every row of table independently of row order,
@@ -272,6 +319,9 @@ func TestIsolationMatrix(t *testing.T) {
 			return sums
 		}
 		before := checksums()
+		if app.db.Dialect == sqlstore.Postgres {
+			checkRowLevelSecurity(t, app, tables, alpha)
+		}
 
 		a1 := users["a1"]
 		requests := 0

@@ -114,6 +114,20 @@ func TestSecurityPageListsRateLimits(t *testing.T) {
 	}
 }
 
+func TestSecurityPageStatesRowLevelSecurity(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		site := trust.DefaultSite()
+		site.Deployment.RowLevelSecurity = on
+		_, body := newTrustServer(t, 10, time.Hour, 2*time.Hour, site).get("/security")
+		if got := strings.Contains(body, `id="row-level-security"`); got != on {
+			t.Errorf("row-level security %v: page claims it %v", on, got)
+		}
+		if got := strings.Contains(body, `id="no-row-level-security"`); got == on {
+			t.Errorf("row-level security %v: page says it is missing %v", on, got)
+		}
+	}
+}
+
 func TestSubprocessorsPage(t *testing.T) {
 	ts := newTrustServer(t, 10, time.Hour, 2*time.Hour, nil)
 	if _, body := ts.get("/subprocessors"); !strings.Contains(body, `<p id="no-subprocessors">None:`) {

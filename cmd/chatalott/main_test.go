@@ -131,6 +131,42 @@ func TestServeEmbeddedDefaults(t *testing.T) {
 	if !strings.Contains(logs.String(), "generated self-signed certificate") {
 		t.Error("start-up did not log the generated certificate")
 	}
+	if page := getBody(t, client, url+"security"); !strings.Contains(page, `id="no-row-level-security"`) ||
+		strings.Contains(page, `id="row-level-security"`) {
+		t.Error("/security on SQLite does not say that the separation rests on the application alone")
+	}
+}
+
+// getBody fetches url and returns its body, failing t unless it answers 200.
+func getBody(t *testing.T, client *http.Client, url string) string {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d, err %v", url, resp.StatusCode, err)
+	}
+	return string(body)
+}
+
+func TestServeOnPostgresStatesRowLevelSecurity(t *testing.T) {
+	t.Setenv("DATABASE_URL", sqlstoretest.NewPostgresSchema(t))
+	t.Setenv("CHATALOTT_SESSION_KEYS", "")
+	dataDir := t.TempDir()
+	url, _, _ := startServe(t, dataDir)
+	pemBytes, err := os.ReadFile(filepath.Join(dataDir, "tls", certs.CertFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pemBytes)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	if page := getBody(t, client, url+"security"); !strings.Contains(page, `id="row-level-security"`) {
+		t.Error("/security on PostgreSQL does not state that row-level security separates workspaces")
+	}
 }
 
 func TestMigrateBothEngines(t *testing.T) {

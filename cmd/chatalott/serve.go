@@ -166,6 +166,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer closeLimiter()
 	srv.Limiter, srv.Limits = limiter, limits
+	trustSite.Deployment.RowLevelSecurity = db.Dialect == sqlstore.Postgres
 	srv.TrustedProxies, srv.Trust = cfg.Edge.Proxies, trustSite
 	srv.RedirectPlainHTTP = cfg.Edge.TLS == "off"
 	handler, err := srv.Handler()
