@@ -101,6 +101,22 @@ func (s *Service) Get(ctx context.Context, scope chatalott.Scope, id string) (*T
 	return s.Store.GetTemplate(ctx, scope, id)
 }
 
+// GetForEdit returns the template with id for its edit form: ENotFound when
+// scope's user may not see it, and EForbidden when it is shared and the
+// user may not change shared templates.
+func (s *Service) GetForEdit(ctx context.Context, scope chatalott.Scope, id string) (*Template, error) {
+	t, err := s.Store.GetTemplate(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Shared() {
+		if err := s.checkShared(ctx, scope); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
 // List returns the templates scope's user may see, ordered by name.
 func (s *Service) List(ctx context.Context, scope chatalott.Scope) ([]*Template, error) {
 	return s.Store.ListTemplates(ctx, scope)

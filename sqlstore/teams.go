@@ -313,28 +313,47 @@ RETURNING workspace_id, role`, inviteID, userID, now).Scan(&workspaceID, &role)
 	})
 }
 
+// activitySQL lists a team's activity, newest first, with the actor's name
+// and, for the events bound to $3, $4 and $5, the name and email of the
+// member the event concerns. Those events store that member's user id as
+// the first word of detail, and user ids contain no space.
+var activitySQL = map[string]string{
+	Postgres: `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
+COALESCE(s.name, ''), COALESCE(s.email, ''), a.event, a.detail, a.created_at
+FROM team_activity a
+LEFT JOIN users u ON u.id = a.actor_id
+LEFT JOIN users s ON a.event IN ($3, $4, $5) AND s.id = split_part(a.detail, ' ', 1)
+WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`,
+	SQLite: `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
+COALESCE(s.name, ''), COALESCE(s.email, ''), a.event, a.detail, a.created_at
+FROM team_activity a
+LEFT JOIN users u ON u.id = a.actor_id
+LEFT JOIN users s ON a.event IN ($3, $4, $5) AND s.id = substr(a.detail, 1, instr(a.detail || ' ', ' ') - 1)
+WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`,
+}
+
 // Activity implements teams.Store.
 func (s *TeamStore) Activity(ctx context.Context, workspaceID string, limit int) ([]*teams.Activity, error) {
 	var list []*teams.Activity
 	err := s.DB.readWorkspace(ctx, workspaceID, func(q querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
-a.event, a.detail, a.created_at FROM team_activity a LEFT JOIN users u ON u.id = a.actor_id
-WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`, workspaceID, limit)
+		rows, err := q.QueryContext(ctx, activitySQL[s.DB.Dialect], workspaceID, limit,
+			teams.EventMemberRemoved, teams.EventRoleChanged, teams.EventTransferred)
 		if err != nil {
-			return fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
+			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var a teams.Activity
-			if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.ActorID, &a.ActorName, &a.Event, &a.Detail, &a.CreatedAt); err != nil {
-				return fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
+			if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.ActorID, &a.ActorName, &a.SubjectName, &a.SubjectEmail,
+				&a.Event, &a.Detail, &a.CreatedAt); err != nil {
+				return err
 			}
 			list = append(list, &a)
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sqlstore: list activity of %s: %w", workspaceID, err)
 	}
 	return list, nil
 }

@@ -80,15 +80,61 @@ func (i *Invite) Pending(now time.Time) bool {
 	return i.RevokedAt == nil && i.AcceptedAt == nil && now.Before(i.ExpiresAt)
 }
 
-// Activity is one entry of a team's activity log.
+// Activity is one entry of a team's activity log. What Detail contains
+// depends on Event:
+//
+//   - EventCreated, EventRenamed: the team name
+//   - EventInviteSent, EventInviteAccept: "email role"
+//   - EventInviteResent, EventInviteRevoked: the email
+//   - EventMemberRemoved, EventMemberLeft, EventTransferred: the member's user id
+//   - EventRoleChanged: "userID role"
 type Activity struct {
 	ID          string
 	WorkspaceID string
 	ActorID     string
 	ActorName   string // empty when the actor's account is gone
-	Event       string
-	Detail      string
-	CreatedAt   time.Time
+	// SubjectName and SubjectEmail name the member that a removal, role
+	// change or ownership transfer concerns. They are empty for other
+	// events and when that member's account is gone.
+	SubjectName  string
+	SubjectEmail string
+	Event        string
+	Detail       string
+	CreatedAt    time.Time
+}
+
+// InviteEmail returns the invited address of an invite event, or "" for
+// other events.
+func (a *Activity) InviteEmail() string {
+	switch a.Event {
+	case EventInviteSent, EventInviteAccept:
+		email, _ := cutLastWord(a.Detail)
+		return email
+	case EventInviteResent, EventInviteRevoked:
+		return a.Detail
+	}
+	return ""
+}
+
+// Role returns the role that an invite or a role change gives, or "" for
+// other events.
+func (a *Activity) Role() string {
+	switch a.Event {
+	case EventInviteSent, EventInviteAccept, EventRoleChanged:
+		_, role := cutLastWord(a.Detail)
+		return role
+	}
+	return ""
+}
+
+// cutLastWord splits s at its last space, because an email may contain
+// spaces but a role never does.
+func cutLastWord(s string) (before, last string) {
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
 }
 
 // InviteView is what the accept page shows: the team and who invited.
@@ -157,6 +203,13 @@ type Service struct {
 	Mailer   Mailer
 	Now      func() time.Time
 	NewID    func() string
+}
+
+// CanManage reports whether role may invite and remove members and change
+// the pipeline and shared templates, which owners and admins may and
+// members may not. In a personal workspace the user is its owner.
+func CanManage(role string) bool {
+	return role == accounts.RoleOwner || role == accounts.RoleAdmin
 }
 
 // ErrNotTeam is returned for team actions in a personal workspace, which
@@ -428,6 +481,14 @@ func (s *Service) pendingInvite(ctx context.Context, token string) (*Invite, err
 		return nil, ErrInviteInvalid
 	}
 	return inv, nil
+}
+
+// CheckInvite returns nil when token names an invite that can still be
+// accepted, ErrInviteInvalid when it does not, and other errors when the
+// invite could not be read.
+func (s *Service) CheckInvite(ctx context.Context, token string) error {
+	_, err := s.pendingInvite(ctx, token)
+	return err
 }
 
 // ViewInvite returns the team name and the inviter's name of the pending

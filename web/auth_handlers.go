@@ -39,17 +39,35 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// safeNext returns next when it is a path on this site, else "/dashboard",
-// so the log-in form cannot redirect to another site. Browsers drop tabs
-// and newlines from URLs and read a backslash as a slash, so "/\t/evil"
-// would become "//evil", another host: any space, control character or
-// backslash makes next unsafe.
-func safeNext(next string) string {
+// isLocalPath reports whether next is a path on this site, so that a
+// redirect to it cannot lead to another site. Browsers drop tabs and
+// newlines from URLs and read a backslash as a slash, so "/\t/evil" would
+// become "//evil", another host: any space, control character or backslash
+// makes next unsafe.
+func isLocalPath(next string) bool {
 	unsafe := func(r rune) bool { return r == '\\' || r < ' ' || r == 0x7f || unicode.IsSpace(r) }
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.IndexFunc(next, unsafe) >= 0 {
+	return strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && strings.IndexFunc(next, unsafe) < 0
+}
+
+// safeNext returns next when it is a path on this site, else "/dashboard".
+func safeNext(next string) string {
+	if !isLocalPath(next) {
 		return "/dashboard"
 	}
 	return next
+}
+
+// landingPath returns where a log-in sends the browser: next when it is a
+// path on this site, else the invite page while the browser's invite cookie
+// names an invite that can still be accepted, else the dashboard.
+func (s *Server) landingPath(r *http.Request, next string) string {
+	if isLocalPath(next) {
+		return next
+	}
+	if s.hasPendingInvite(r) {
+		return invitePath
+	}
+	return "/dashboard"
 }
 
 func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
@@ -60,11 +78,17 @@ func (s *Server) handleSignUpForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signup", page{Title: "Create your account", Data: authForm{}})
 }
 
+// handleLogInForm shows the log-in form. The form carries next only when
+// the link named a path on this site. Without one, landingPath chooses
+// where a successful log-in goes.
 func (s *Server) handleLogInForm(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.URL.Query().Get("next"))
+	next := r.URL.Query().Get("next")
 	if viewerFrom(r) != nil {
-		http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- safeNext allows only paths on this site
+		http.Redirect(w, r, s.landingPath(r, next), http.StatusSeeOther) // #nosec G710 -- landingPath returns only paths on this site
 		return
+	}
+	if !isLocalPath(next) {
+		next = ""
 	}
 	s.render(w, r, http.StatusOK, "login", page{Title: "Log in", Notice: noticeFrom(r), Data: authForm{Next: next}})
 }
@@ -74,7 +98,10 @@ func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := r.PostForm.Get("email")
-	next := safeNext(r.PostForm.Get("next"))
+	requested := r.PostForm.Get("next")
+	if !isLocalPath(requested) {
+		requested = ""
+	}
 	// Both limits count every attempt before the password is checked, so a
 	// limited request costs no bcrypt comparison and the email limit
 	// applies whether or not the email has an account.
@@ -90,9 +117,10 @@ func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Logger.Info("log-in failed", "reason", "bad credentials")
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Log in",
-			FormError: chatalott.ErrorMessage(err), Data: authForm{Email: email, Next: next}})
+			FormError: chatalott.ErrorMessage(err), Data: authForm{Email: email, Next: requested}})
 		return
 	}
+	next := s.landingPath(r, requested)
 	// A log-in always gets a new session id, and any session the browser
 	// already had is ended, so a planted session id cannot be carried over.
 	if v := viewerFrom(r); v != nil {

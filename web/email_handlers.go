@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/chatalott/chatalott"
@@ -96,7 +97,9 @@ func (s *Server) handleVerifyEmailForm(w http.ResponseWriter, r *http.Request) {
 
 // handleVerifyEmail uses the link. The link opens a page with a button and
 // does not verify on GET, so a mail scanner that fetches links cannot use it
-// up before the user clicks.
+// up before the user clicks. A browser whose invite cookie still names an
+// invite that can be accepted goes back to the invite page, through the
+// log-in form when it is logged out.
 func (s *Server) handleVerifyEmail(w http.ResponseWriter, r *http.Request) {
 	if s.emailFlowsMissing(w, r) || !s.parseForm(w, r) {
 		return
@@ -107,11 +110,17 @@ func (s *Server) handleVerifyEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Logger.Info("email verified", "user_id", userID)
-	if v := viewerFrom(r); v != nil {
+	invited := s.hasPendingInvite(r)
+	switch {
+	case viewerFrom(r) != nil && invited:
+		http.Redirect(w, r, invitePath, http.StatusSeeOther)
+	case viewerFrom(r) != nil:
 		http.Redirect(w, r, "/settings?notice=email-verified", http.StatusSeeOther)
-		return
+	case invited:
+		http.Redirect(w, r, "/login?notice=email-verified&next="+url.QueryEscape(invitePath), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/login?notice=email-verified", http.StatusSeeOther)
 	}
-	http.Redirect(w, r, "/login?notice=email-verified", http.StatusSeeOther)
 }
 
 // handleResendVerification emails the logged-in user a new verification

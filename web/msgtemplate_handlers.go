@@ -124,7 +124,7 @@ func (s *Server) handleTemplateView(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTemplateEdit(w http.ResponseWriter, r *http.Request) {
-	t, err := s.MessageTemplates.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
+	t, err := s.MessageTemplates.GetForEdit(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -7,15 +7,25 @@ import (
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/deals"
+	"github.com/chatalott/chatalott/teams"
 )
 
+// pipelineData is the data of the pipeline page. CanManage shows the forms
+// that change the stages. Without it, the page lists them read-only.
+type pipelineData struct {
+	Stages    []deals.Stage
+	CanManage bool
+}
+
 func (s *Server) handlePipeline(w http.ResponseWriter, r *http.Request) {
-	stages, err := s.Deals.Stages(r.Context(), viewerFrom(r).Scope())
+	v := viewerFrom(r)
+	stages, err := s.Deals.Stages(r.Context(), v.Scope())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "pipeline", page{Title: "Pipeline", Notice: crmNoticeFrom(r), Data: stages})
+	s.render(w, r, http.StatusOK, "pipeline", page{Title: "Pipeline", Notice: crmNoticeFrom(r),
+		Data: pipelineData{Stages: stages, CanManage: teams.CanManage(v.Role)}})
 }
 
 // parseProbability reads a whole percentage from 0 to 100.

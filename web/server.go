@@ -178,7 +178,7 @@ func (s *Server) routes() []struct {
 		private("POST /pipeline/stages", s.requireAdmin(s.handleStageAdd)),
 		private("POST /pipeline/stages/{id}", s.requireAdmin(s.handleStageUpdate)),
 		private("POST /pipeline/stages/{id}/move", s.requireAdmin(s.handleStageMove)),
-		private("GET /pipeline/stages/{id}/remove", s.handleStageRemoveForm),
+		private("GET /pipeline/stages/{id}/remove", s.requireAdmin(s.handleStageRemoveForm)),
 		private("POST /pipeline/stages/{id}/remove", s.requireAdmin(s.handleStageRemove)),
 
 		private("POST /teams", s.handleTeamCreate),

@@ -18,6 +18,10 @@ import (
 // or a screenshot. The cookie lives until the invite would expire at most.
 const inviteCookie = "__Host-chatalott_invite"
 
+// invitePath is the invite page, which reads the token from the invite
+// cookie.
+const invitePath = "/invites/accept"
+
 // currentWorkspace returns the workspace the session acts in with the
 // user's role in it. The session's stored choice is re-checked against the
 // memberships table on every request, in one joined query, so a removed
@@ -58,7 +62,7 @@ func (v *viewer) actor() teams.Actor {
 // which in a personal workspace is its single owner.
 func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if role := viewerFrom(r).Role; role != accounts.RoleOwner && role != accounts.RoleAdmin {
+		if !teams.CanManage(viewerFrom(r).Role) {
 			s.renderError(w, r, chatalott.Errorf(chatalott.EForbidden, "Only owners and admins of this team can change the pipeline."))
 			return
 		}
@@ -97,7 +101,7 @@ func (s *Server) renderTeam(w http.ResponseWriter, r *http.Request, status int, 
 	v := viewerFrom(r)
 	ctx := r.Context()
 	data := teamPage{IsTeam: v.Workspace.Kind == accounts.WorkspaceTeam,
-		CanManage: v.Role == accounts.RoleOwner || v.Role == accounts.RoleAdmin, IsOwner: v.Role == accounts.RoleOwner}
+		CanManage: teams.CanManage(v.Role), IsOwner: v.Role == accounts.RoleOwner}
 	var err error
 	if data.Workspaces, data.Roles, err = s.Teams.Store.Workspaces(ctx, v.User.ID); err != nil {
 		s.renderError(w, r, err)
@@ -277,7 +281,7 @@ func (s *Server) handleInviteView(w http.ResponseWriter, r *http.Request) {
 	}
 	if token := r.URL.Query().Get("token"); token != "" {
 		setInviteCookie(w, token, s.Now().Add(teams.InviteLifetime))
-		http.Redirect(w, r, "/invites/accept", http.StatusSeeOther)
+		http.Redirect(w, r, invitePath, http.StatusSeeOther)
 		return
 	}
 	token := ""
@@ -315,6 +319,26 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/team?notice="+url.QueryEscape("Welcome to the team."), http.StatusSeeOther)
+}
+
+// hasPendingInvite reports whether the request carries an invite cookie
+// whose invite can still be accepted. The browser keeps that cookie from
+// the invite link through sign-up, email confirmation and log-in, so these
+// steps can lead back to the invite page. A failed look-up is logged and
+// counts as no invite.
+func (s *Server) hasPendingInvite(r *http.Request) bool {
+	if s.Teams == nil {
+		return false
+	}
+	c, err := r.Cookie(inviteCookie)
+	if err != nil || c.Value == "" {
+		return false
+	}
+	err = s.Teams.CheckInvite(r.Context(), c.Value)
+	if err != nil && chatalott.ErrorCode(err) != chatalott.ENotFound {
+		s.Logger.Error("invite cookie look-up failed", "route", r.Pattern, "err", err)
+	}
+	return err == nil
 }
 
 // setInviteCookie sets the invite cookie, or clears it when token is empty.
