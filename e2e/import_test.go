@@ -37,7 +37,7 @@ func TestBrowserImportGoogleCSV(t *testing.T) {
 				t.Fatalf("heading of the upload page: got %q, want %q", got, want)
 			}
 			do(t, browser, "choose the file", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{sample}))
-			clickAndLoad(t, browser, "upload the file", `form[action="/contacts/import"] button[type="submit"]`)
+			clickAndLoad(t, browser, "upload the file", `form[action^="/contacts/import?form_workspace="] button[type="submit"]`)
 
 			names := evaluate[[]string](t, browser,
 				`Array.from(document.querySelectorAll('table.preview tbody tr'), tr => tr.cells[1].textContent.trim())`)

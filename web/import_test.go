@@ -24,6 +24,12 @@ const googleSample = "testdata/google-contacts.csv"
 // /contacts/import. The body streams, so large files need no memory.
 func (b *browser) upload(fileName string, content io.Reader) *response {
 	b.app.t.Helper()
+	return b.uploadAt("/contacts/import", fileName, content)
+}
+
+// uploadAt posts content as the file of a multipart form to path.
+func (b *browser) uploadAt(path, fileName string, content io.Reader) *response {
+	b.app.t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
@@ -36,7 +42,7 @@ func (b *browser) upload(fileName string, content io.Reader) *response {
 		}
 		pw.CloseWithError(err)
 	}()
-	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+"/contacts/import", pr)
+	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+path, pr)
 	if err != nil {
 		b.app.t.Fatal(err)
 	}

@@ -230,10 +230,12 @@ func viewerFrom(r *http.Request) *viewer {
 }
 
 // requireUser sends an anonymous request to the log-in page, keeping the
-// page it asked for.
+// page it asked for, and rejects a form that was rendered in another
+// workspace than the session's current one.
 func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if viewerFrom(r) == nil {
+		v := viewerFrom(r)
+		if v == nil {
 			if r.Method != http.MethodGet {
 				s.renderError(w, r, sessions.ErrNoSession)
 				return
@@ -241,8 +243,46 @@ func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		if r.Method == http.MethodPost && s.formFromOtherWorkspace(w, r, v) {
+			return
+		}
 		h(w, r)
 	}
+}
+
+// formWorkspaceField names the hidden field, or the query parameter of a
+// file upload's action, that carries the workspace a form was rendered in.
+const formWorkspaceField = "form_workspace"
+
+// formFromOtherWorkspace reports whether a form names a workspace other
+// than the session's current one, and then writes a 409 page. The current
+// workspace is stored on the session, so switching in one tab changes it
+// for every tab. Without this check a form left open in another tab would
+// save into the workspace switched to. A request without the field passes.
+func (s *Server) formFromOtherWorkspace(w http.ResponseWriter, r *http.Request, v *viewer) bool {
+	formWorkspace := r.URL.Query().Get(formWorkspaceField)
+	if formWorkspace == "" && isFormContentType(r) {
+		if !s.parseForm(w, r) {
+			return true
+		}
+		formWorkspace = r.PostForm.Get(formWorkspaceField)
+	}
+	if formWorkspace == "" || formWorkspace == v.Workspace.ID {
+		return false
+	}
+	formName := "another workspace"
+	if s.Teams != nil {
+		if ws, _, err := s.Teams.Store.Membership(r.Context(), formWorkspace, v.User.ID); err == nil {
+			formName = "“" + ws.Name + "”"
+		}
+	}
+	s.Logger.Info("form from another workspace rejected", "user_id", v.User.ID,
+		"form_workspace", formWorkspace, "current_workspace", v.Workspace.ID)
+	s.render(w, r, http.StatusConflict, "error", page{Title: "Switched to another workspace",
+		Data: "This form belongs to " + formName + ", but this browser has switched to “" + v.Workspace.Name +
+			"” since the page opened, maybe in another tab. Nothing was saved. Switch back to " + formName +
+			" in the workspace menu, then send the form again."})
+	return true
 }
 
 func setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {

@@ -18,12 +18,14 @@ import (
 // deal page: follow-ups, relationships (contacts only) and the timeline,
 // each with its form.
 type subjectPanel struct {
-	Subject   chatalott.Subject
-	Timeline  *timeline.Page
-	PrevPage  string
-	NextPage  string
-	FollowUps []followups.FollowUp
-	Members   []deals.Member
+	Subject chatalott.Subject
+	// WorkspaceID is the workspace the panel's forms were rendered in.
+	WorkspaceID string
+	Timeline    *timeline.Page
+	PrevPage    string
+	NextPage    string
+	FollowUps   []followups.FollowUp
+	Members     []deals.Member
 	// Location is the viewer's time zone, for showing and entering times.
 	Location *time.Location
 	Now      time.Time
@@ -43,7 +45,7 @@ type subjectPanel struct {
 func (s *Server) loadSubjectPanel(r *http.Request, subject chatalott.Subject) (*subjectPanel, error) {
 	ctx := r.Context()
 	scope := viewerFrom(r).Scope()
-	p := &subjectPanel{Subject: subject, Now: s.Now().UTC(), Kinds: relationships.Choices(),
+	p := &subjectPanel{Subject: subject, WorkspaceID: scope.WorkspaceID, Now: s.Now().UTC(), Kinds: relationships.Choices(),
 		IsContact: subject.Type == chatalott.SubjectContact}
 	tpage, _ := strconv.Atoi(r.URL.Query().Get("tpage"))
 	if tpage < 1 || tpage > 1_000_000 {
