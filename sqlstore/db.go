@@ -34,7 +34,7 @@ var migrationFiles embed.FS
 // DB is an open database of either dialect.
 type DB struct {
 	// sql serves the application. On PostgreSQL each of its connections
-	// acts as AppRole, which row-level security confines to the workspace
+	// acts as appRole, which row-level security confines to the workspace
 	// that read and write set for their transaction.
 	sql *sql.DB
 	// owner connects as the login role of DATABASE_URL, which owns the
@@ -42,6 +42,7 @@ type DB struct {
 	// jobs that span workspaces (reminders, import clean-up, statistics)
 	// use it. On SQLite it is the same pool as sql.
 	owner   *sql.DB
+	appRole string
 	Dialect string
 	// writeSlot serialises write transactions on SQLite, which allows one
 	// writer at a time: waiting here, in order and for as long as the
@@ -84,19 +85,25 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 		owner.Close()
 		return nil, fmt.Errorf("sqlstore: connect to postgres: %w", err)
 	}
-	// The application pool takes AppRole as soon as a connection opens, so
+	var database string
+	if err := owner.QueryRowContext(ctx, `SELECT current_database()`).Scan(&database); err != nil {
+		owner.Close()
+		return nil, fmt.Errorf("sqlstore: read the database name: %w", err)
+	}
+	role := appRoleName(database)
+	// The application pool takes the role as soon as a connection opens, so
 	// no query it runs can pass row-level security. Connections open on
 	// first use, after Migrate has created the role.
 	app := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, conn *pgx.Conn) error {
-		if _, err := conn.Exec(ctx, `SET ROLE `+AppRole); err != nil {
-			return fmt.Errorf("sqlstore: act as role %s (run chatalott migrate first): %w", AppRole, err)
+		if _, err := conn.Exec(ctx, `SET ROLE `+role); err != nil { // #nosec G202 -- appRoleName returns letters, digits and underscores only
+			return fmt.Errorf("sqlstore: act as role %s (run chatalott migrate first): %w", role, err)
 		}
 		return nil
 	}))
 	app.SetMaxOpenConns(20)
 	app.SetMaxIdleConns(20)
 	app.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{sql: app, owner: owner, Dialect: Postgres}, nil
+	return &DB{sql: app, owner: owner, appRole: role, Dialect: Postgres}, nil
 }
 
 // OpenSQLite opens the SQLite database file at path in WAL mode.
@@ -138,7 +145,7 @@ func (db *DB) Ping(ctx context.Context) error { return db.owner.PingContext(ctx)
 func (db *DB) SQL() *sql.DB { return db.owner }
 
 // AppSQL returns the application's handle: on PostgreSQL its connections
-// act as AppRole, for tests that show what row-level security lets through.
+// act as AppRole(), for tests that show what row-level security lets through.
 func (db *DB) AppSQL() *sql.DB { return db.sql }
 
 // migrationLockID is the PostgreSQL advisory lock that serialises
@@ -158,7 +165,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("sqlstore: migrate: take lock: %w", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockID)
-		if err := prepareAppRole(ctx, conn, createAppRoleSQL); err != nil {
+		if err := db.prepareAppRole(ctx, conn, createAppRoleSQL(db.appRole)); err != nil {
 			return nil, err
 		}
 	}
@@ -199,7 +206,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, name)
 	}
 	if db.Dialect == Postgres {
-		if err := prepareAppRole(ctx, conn, grantAppRoleSQL); err != nil {
+		if err := db.prepareAppRole(ctx, conn, grantAppRoleSQL(db.appRole)); err != nil {
 			return applied, err
 		}
 	}

@@ -2,19 +2,46 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"regexp"
 
 	"github.com/chatalott/chatalott"
 )
 
-// AppRole is the PostgreSQL role the application's queries run as. It owns
-// nothing, so the row-level security policies of migration 0032 apply to
-// it: a confined table shows and accepts only rows whose workspace_id
-// equals the transaction's app.workspace_id setting, and no rows at all
-// when the setting is missing. This is a second wall under the workspace_id
-// terms every query already carries; SQLite has only the first.
-const AppRole = "chatalott_app"
+// The application's queries on PostgreSQL run as a role of their own, one
+// per database (see DB.AppRole). It owns nothing, so the row-level security
+// policies of migration 0032 apply to it: a confined table shows and
+// accepts only rows whose workspace_id equals the transaction's
+// app.workspace_id setting, and no rows at all when the setting is missing.
+// This is a second wall under the workspace_id terms every query already
+// carries. SQLite has only the first.
+
+// appRolePrefix starts the name of every application role.
+const appRolePrefix = "chatalott_app_"
+
+// plainDatabaseName matches database names that can end a role name as
+// they are.
+var plainDatabaseName = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
+
+// appRoleName returns the application role of database. The login role
+// of DATABASE_URL becomes a member of that role, so one role shared by
+// every database on a server would give each instance's login role the
+// rights of every other instance. A name with other characters is hashed,
+// so the role name needs no quoting.
+func appRoleName(database string) string {
+	if plainDatabaseName.MatchString(database) {
+		return appRolePrefix + database
+	}
+	sum := sha256.Sum256([]byte(database))
+	return appRolePrefix + hex.EncodeToString(sum[:8])
+}
+
+// AppRole returns the PostgreSQL role that the application's connections
+// act as, or "" on SQLite.
+func (db *DB) AppRole() string { return db.appRole }
 
 // ConfinedTables lists the tables whose rows belong to one workspace and
 // which row-level security confines on PostgreSQL. A table added later
@@ -35,41 +62,51 @@ var UnconfinedTables = map[string]string{
 	"team_invites": "an invite is found by its token's hash before its workspace is known",
 }
 
-// createAppRoleSQL creates AppRole when it is missing and lets the login
-// role act as it. Migrate runs it before the migrations, which grant the
-// role rights on functions. Two test schemas may create the role at the
-// same moment; the loser of that race finds it there.
-const createAppRoleSQL = `DO $$
+// createAppRoleSQL returns the statement that creates role when it is
+// missing and lets the login role act as it. Migrate runs it before the
+// migrations. Two test schemas of one database may create the role at the
+// same moment; the loser of that race finds it there. role matches
+// appRoleName's output, letters, digits and underscores only, so it is
+// safe to splice.
+func createAppRoleSQL(role string) string {
+	return `DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '` + AppRole + `') THEN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '` + role + `') THEN
         BEGIN
-            CREATE ROLE ` + AppRole + ` NOLOGIN NOINHERIT;
+            CREATE ROLE ` + role + ` NOLOGIN NOINHERIT;
         EXCEPTION WHEN duplicate_object OR unique_violation THEN
             NULL;
         END;
     END IF;
-    IF NOT pg_has_role(current_user, '` + AppRole + `', 'MEMBER') THEN
-        EXECUTE format('GRANT ` + AppRole + ` TO %I', current_user);
+    IF NOT pg_has_role(current_user, '` + role + `', 'MEMBER') THEN
+        EXECUTE format('GRANT ` + role + ` TO %I', current_user);
     END IF;
 END
 $$`
+}
 
-// grantAppRoleSQL grants AppRole the data rights on every table of the
-// current schema. Migrate runs it after the migrations, so the tables of
-// later migrations are covered.
-const grantAppRoleSQL = `DO $$
+// grantAppRoleSQL returns the statement that grants role the data rights
+// on every table of the current schema and the right to call its
+// functions. Migrate runs it after the migrations, so the tables of later
+// migrations are covered.
+func grantAppRoleSQL(role string) string {
+	return `DO $$
 BEGIN
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO ` + AppRole + `', current_schema());
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO ` + AppRole + `', current_schema());
-    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO ` + AppRole + `', current_schema());
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO ` + role + `', current_schema());
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO ` + role + `', current_schema());
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO ` + role + `', current_schema());
+    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO ` + role + `', current_schema());
 END
 $$`
+}
 
-// prepareAppRole runs createAppRoleSQL or grantAppRoleSQL on conn.
-func prepareAppRole(ctx context.Context, conn *sql.Conn, query string) error {
+// prepareAppRole runs query, built by createAppRoleSQL or grantAppRoleSQL,
+// on conn.
+func (db *DB) prepareAppRole(ctx context.Context, conn *sql.Conn, query string) error {
 	if _, err := conn.ExecContext(ctx, query); err != nil {
-		return fmt.Errorf("sqlstore: prepare role %s (the DATABASE_URL user needs CREATEROLE, or an administrator "+
-			"runs CREATE ROLE %s NOLOGIN and grants it to that user): %w", AppRole, AppRole, err)
+		return fmt.Errorf("sqlstore: prepare role %s: %w; the DATABASE_URL user needs CREATEROLE, or an administrator "+
+			"creates the role once with CREATE ROLE %s NOLOGIN and grants it with GRANT %s TO that user",
+			db.appRole, err, db.appRole, db.appRole)
 	}
 	return nil
 }

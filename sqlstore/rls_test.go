@@ -90,9 +90,9 @@ FROM pg_roles r WHERE r.rolname = current_user`).Scan(&role, &super, &bypass, &o
 	if err != nil {
 		t.Fatal(err)
 	}
-	if role != sqlstore.AppRole || super || bypass || owned != 0 {
+	if role != db.AppRole() || super || bypass || owned != 0 {
 		t.Errorf("application connections act as %s (superuser %v, bypass %v, owns %d tables); want %s, false, false, 0",
-			role, super, bypass, owned, sqlstore.AppRole)
+			role, super, bypass, owned, db.AppRole())
 	}
 }
 
@@ -241,5 +241,25 @@ func TestSearchFunctionKeepsToTheWorkspaceSet(t *testing.T) {
 			t.Errorf("search function in workspace %s returns %d rows of another workspace", tc.scope.WorkspaceID, got)
 		}
 		tx.Rollback()
+	}
+}
+
+// Each database gets its own application role, so the login role of one
+// Chatalott database, a member of that database's role, gains no rights in
+// another database on the same server.
+func TestAppRolePerDatabase(t *testing.T) {
+	db := sqlstoretest.Open(t, sqlstore.Postgres)
+	other := sqlstoretest.OpenSeparateDatabase(t)
+	if db.AppRole() == other.AppRole() {
+		t.Fatalf("two databases share the application role %s", db.AppRole())
+	}
+	var allowed bool
+	err := other.SQL().QueryRowContext(context.Background(),
+		`SELECT has_table_privilege($1, 'contacts', 'SELECT')`, db.AppRole()).Scan(&allowed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if allowed {
+		t.Errorf("role %s of one database may read contacts of another", db.AppRole())
 	}
 }

@@ -186,6 +186,9 @@ func TestMigrateBothEngines(t *testing.T) {
 				if !strings.Contains(stdout.String(), "("+dialect+") is up to date") {
 					t.Errorf("migrate run %d printed %q, want the %s dialect", i+1, stdout.String(), dialect)
 				}
+				if got := strings.Contains(stdout.String(), "Queries run as role chatalott_app_"); got != (dialect == "postgres") {
+					t.Errorf("migrate run %d printed %q; names the application role: %v, want %v", i+1, stdout.String(), got, dialect == "postgres")
+				}
 				if got := strings.Contains(stderr.String(), "migration applied"); got != wantLog {
 					t.Errorf("migrate run %d logged an applied migration: %v, want %v", i+1, got, wantLog)
 				}

@@ -23,5 +23,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer db.Close()
 	fmt.Fprintf(stdout, "Database (%s) is up to date.\n", db.Dialect)
+	if role := db.AppRole(); role != "" {
+		fmt.Fprintf(stdout, "Queries run as role %s, under row-level security.\n", role)
+	}
 	return nil
 }

@@ -110,3 +110,54 @@ func redact(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// OpenSeparateDatabase returns a migrated PostgreSQL database of its own on
+// the test server, not a schema of the shared one, for tests of what one
+// database's roles may do in another. The database and its application
+// role are dropped when t ends.
+func OpenSeparateDatabase(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	base := PostgresURL()
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		err = admin.PingContext(ctx)
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("sqlstoretest: PostgreSQL at %s is required under CI=true: %v", redact(base), err)
+		}
+		t.Skipf("sqlstoretest: PostgreSQL at %s is not reachable (%v)", redact(base), err)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "test_" + hex.EncodeToString(b)
+	// name is "test_" and 16 hex digits from crypto/rand, safe in DDL.
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil { // #nosec G202 -- name is hex, as above
+		t.Fatalf("sqlstoretest: create database: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("sqlstoretest: parse %s: %v", redact(base), err)
+	}
+	u.Path = "/" + name
+	db, err := sqlstore.Open(ctx, u.String(), "")
+	if err != nil {
+		t.Fatalf("sqlstoretest: open database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		role := db.AppRole()
+		db.Close()
+		for _, stmt := range []string{`DROP DATABASE ` + name + ` WITH (FORCE)`, `DROP ROLE IF EXISTS ` + role} { // #nosec G202 -- hex and appRoleName output
+			if _, err := admin.Exec(stmt); err != nil {
+				t.Logf("sqlstoretest: %s: %v", stmt, err)
+			}
+		}
+		admin.Close()
+	})
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("sqlstoretest: migrate database %s: %v", name, err)
+	}
+	return db
+}

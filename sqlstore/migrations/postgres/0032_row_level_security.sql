@@ -1,11 +1,12 @@
 -- Row-level security: the database's own wall between workspaces, under
 -- the workspace_id term that every query of the application carries.
 --
--- The application's connections act as the role chatalott_app (created by
--- the migrate step, see sqlstore/rls.go), which owns no table, so these
--- policies apply to it. Each transaction names its workspace with
--- set_config('app.workspace_id', id, true); a row is visible, and may be
--- written, only when its workspace_id equals that setting. Without the
+-- The application's connections act as the role chatalott_app_<database>
+-- (created and granted by the migrate step, see sqlstore/rls.go), which
+-- owns no table, so these policies apply to it. Each transaction names its
+-- workspace with set_config('app.workspace_id', id, true). A row is
+-- visible, and may be written, only when its workspace_id equals that
+-- setting. Without the
 -- setting current_setting returns NULL or '' and no row matches.
 --
 -- The tables' owner, the login role of DATABASE_URL, passes the policies
@@ -111,5 +112,5 @@ BEGIN
         USING p1, p2, p3, p4;
 END
 $fn$;
+-- The migrate step grants the application role the right to call it.
 REVOKE ALL ON FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) TO chatalott_app;
