@@ -75,12 +75,13 @@ func Open(cfg Config) (Sender, error) {
 }
 
 // build returns m as a go-mail message from the sender address from, with
-// Date and Message-ID set. The subject is encoded for UTF-8 by go-mail.
-func build(from string, m Message, now time.Time) (*gomail.Msg, error) {
+// Date and Message-ID set, and the options opts. The subject is encoded for
+// UTF-8 by go-mail.
+func build(from string, m Message, now time.Time, opts ...gomail.MsgOption) (*gomail.Msg, error) {
 	if strings.TrimSpace(m.To) == "" {
 		return nil, fmt.Errorf("mail: message %q has no recipient", m.Kind)
 	}
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	msg := gomail.NewMsg(append([]gomail.MsgOption{gomail.WithNoDefaultUserAgent()}, opts...)...)
 	if err := msg.From(from); err != nil {
 		return nil, fmt.Errorf("mail: sender address: %w", err)
 	}

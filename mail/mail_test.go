@@ -90,6 +90,14 @@ func TestOutboxWritesEML(t *testing.T) {
 		t.Fatalf("parse .eml: %v", err)
 	}
 	h := msg.Header
+	// People open the outbox in a text editor and copy links from it, so
+	// the body is stored unencoded, each link whole on its line.
+	if got := h.Get("Content-Transfer-Encoding"); got != "8bit" {
+		t.Errorf("Content-Transfer-Encoding = %q, want 8bit", got)
+	}
+	if link := "https://localhost:8443/reset-password?token=abc=def"; !bytes.Contains(raw, []byte(link)) {
+		t.Errorf("outbox file does not contain the link %s as it is", link)
+	}
 	if got, err := (&mime.WordDecoder{}).DecodeHeader(h.Get("Subject")); err != nil || got != testMessage.Subject {
 		t.Errorf("Subject = %q (err %v), want %q", got, err, testMessage.Subject)
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Outbox writes each message as one RFC 5322 .eml file into a folder,
@@ -41,7 +43,10 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	if o.Now != nil {
 		now = o.Now()
 	}
-	msg, err := build(o.From, m, now)
+	// The outbox is read by people in a text editor, so the body is stored
+	// as it is (8bit), not quoted-printable, which would break long links
+	// across lines.
+	msg, err := build(o.From, m, now, gomail.WithEncoding(gomail.NoEncoding))
 	if err != nil {
 		return err
 	}
