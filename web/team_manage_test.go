@@ -357,6 +357,7 @@ func TestTeamRemoveMember(t *testing.T) {
 			t.Fatalf("admin removes member: status %d, want 303; body:\n%s", resp.StatusCode, resp.Body)
 		}
 		requireRoles(t, app, ann, map[string]string{"ann@example.com": "owner", "carl@example.com": "admin"})
+		bob.requireMovedBack("/contacts/" + id)
 		if resp := bob.get("/contacts/" + id); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("removed member opens a team contact: status %d, want 404", resp.StatusCode)
 		}
@@ -366,6 +367,7 @@ func TestTeamRemoveMember(t *testing.T) {
 			t.Fatalf("owner removes admin: status %d, want 303; body:\n%s", resp.StatusCode, resp.Body)
 		}
 		requireRoles(t, app, ann, map[string]string{"ann@example.com": "owner"})
+		carl.requireMovedBack("/team")
 		requirePersonal(t, carl, "Carl after removal")
 		mustContain(t, "team activity", activityList(t, ann.get("/team").Body),
 			"Carl removed Bob (bob@example.com) from the team.", "Ann removed Carl (carl@example.com) from the team.")

@@ -51,6 +51,21 @@ func (b *browser) acceptInvite(token string) (page, accept *response) {
 	return page, b.post("/invites/accept", url.Values{})
 }
 
+// requireMovedBack checks that b's next request, for path, finds b's team
+// gone: it is sent to the dashboard, which says so in the personal
+// workspace.
+func (b *browser) requireMovedBack(path string) {
+	b.app.t.Helper()
+	resp := b.get(path)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/dashboard?notice=workspace-lost" {
+		b.app.t.Fatalf("GET %s after losing the team: status %d to %q, want 303 to /dashboard?notice=workspace-lost", path, resp.StatusCode, loc)
+	}
+	page := b.get("/dashboard?notice=workspace-lost")
+	if !strings.Contains(page.Body, "You no longer have access to the team you were working in") {
+		b.app.t.Errorf("dashboard after losing the team does not say why")
+	}
+}
+
 func (b *browser) switchTo(workspaceID string) {
 	b.app.t.Helper()
 	if resp := b.post("/workspaces/switch", url.Values{"workspace": {workspaceID}}); resp.StatusCode != http.StatusSeeOther {
@@ -128,8 +143,9 @@ func TestTeamRoles(t *testing.T) {
 		if resp := carl.post("/team/members/"+bobID+"/remove", nil); resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("admin removes member: status %d, want 303; body:\n%s", resp.StatusCode, resp.Body)
 		}
+		bob.requireMovedBack("/contacts/" + id)
 		if resp := bob.get("/contacts/" + id); resp.StatusCode != http.StatusNotFound {
-			t.Errorf("removed member's next request: status %d, want 404", resp.StatusCode)
+			t.Errorf("removed member opens the team contact again: status %d, want 404", resp.StatusCode)
 		}
 
 		carlID := app.scopeOf("carl@example.com").UserID
