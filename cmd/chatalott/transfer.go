@@ -18,8 +18,10 @@ import (
 	"github.com/chatalott/chatalott/sqlstore"
 )
 
-// userScope returns the personal-workspace scope of the account with email.
-func userScope(ctx context.Context, db *sqlstore.DB, email string) (chatalott.Scope, error) {
+// userScope returns the scope of the account with email in its personal
+// workspace, or, when team is set, in the team of that name or id of which
+// the account is a member.
+func userScope(ctx context.Context, db *sqlstore.DB, email, team string) (chatalott.Scope, error) {
 	if email == "" {
 		return chatalott.Scope{}, errors.New("--user is missing; give the email of the account to work on")
 	}
@@ -31,20 +33,49 @@ func userScope(ctx context.Context, db *sqlstore.DB, email string) (chatalott.Sc
 		}
 		return chatalott.Scope{}, err
 	}
-	ws, err := store.PersonalWorkspace(ctx, u.ID)
+	if team == "" {
+		ws, err := store.PersonalWorkspace(ctx, u.ID)
+		if err != nil {
+			return chatalott.Scope{}, err
+		}
+		return chatalott.Scope{WorkspaceID: ws.ID, UserID: u.ID}, nil
+	}
+	list, _, err := (&sqlstore.TeamStore{DB: db}).Workspaces(ctx, u.ID)
 	if err != nil {
 		return chatalott.Scope{}, err
 	}
-	return chatalott.Scope{WorkspaceID: ws.ID, UserID: u.ID}, nil
+	var matches, names []string
+	for _, ws := range list {
+		if ws.Kind != accounts.WorkspaceTeam {
+			continue
+		}
+		names = append(names, fmt.Sprintf("%q (%s)", ws.Name, ws.ID))
+		if ws.ID == team || strings.EqualFold(ws.Name, team) {
+			matches = append(matches, ws.ID)
+		}
+	}
+	switch {
+	case len(matches) == 1:
+		return chatalott.Scope{WorkspaceID: matches[0], UserID: u.ID}, nil
+	case len(matches) > 1:
+		return chatalott.Scope{}, fmt.Errorf("%s is a member of %d teams named %q; give the team's id with --team: %s",
+			email, len(matches), team, strings.Join(names, ", "))
+	case len(names) == 0:
+		return chatalott.Scope{}, fmt.Errorf("%s is a member of no team; leave out --team to use the personal workspace", email)
+	default:
+		return chatalott.Scope{}, fmt.Errorf("%s is not a member of a team named %q; the account's teams: %s",
+			email, team, strings.Join(names, ", "))
+	}
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
-	var user, duplicates string
+	var user, team, duplicates string
 	var dryRun, asJSON bool
-	fs := newFlagSet("import", "Import contacts from CSV (Google, Outlook, LinkedIn or generic), vCard 2.1/3.0/4.0\nor Chatalott JSON files into an account's personal workspace. The format is detected.\nUsage: chatalott import --user EMAIL [--dry-run] FILE...", stderr)
+	fs := newFlagSet("import", "Import contacts from CSV (Google, Outlook, LinkedIn or generic), vCard 2.1/3.0/4.0\nor Chatalott JSON files into an account's personal workspace, or one of its teams. The format\nis detected.\nUsage: chatalott import --user EMAIL [--team NAME] [--dry-run] FILE...", stderr)
 	cfg.addDataFlags(fs)
 	fs.StringVar(&user, "user", "", "email of the account to import into")
+	fs.StringVar(&team, "team", "", "name or id of a team of the account to import into, instead of its personal workspace")
 	fs.StringVar(&duplicates, "duplicates", string(imports.DuplicatesSkip),
 		"what to do with a row whose email matches an existing contact: skip, update or create")
 	fs.BoolVar(&dryRun, "dry-run", false, "read and match every row and print the report, writing nothing")
@@ -64,7 +95,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	scope, err := userScope(ctx, db, user)
+	scope, err := userScope(ctx, db, user, team)
 	if err != nil {
 		return err
 	}
@@ -136,10 +167,11 @@ func printReport(w io.Writer, path string, r *imports.Report, asJSON bool) {
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
-	var user, format, out string
-	fs := newFlagSet("export", "Export every contact of an account's personal workspace.\nUsage: chatalott export --user EMAIL --format json|csv|vcard|vcard30 [--out FILE]", stderr)
+	var user, team, format, out string
+	fs := newFlagSet("export", "Export every contact of an account's personal workspace, or of one of its teams.\nUsage: chatalott export --user EMAIL [--team NAME] --format json|csv|vcard|vcard30 [--out FILE]", stderr)
 	cfg.addDataFlags(fs)
 	fs.StringVar(&user, "user", "", "email of the account to export")
+	fs.StringVar(&team, "team", "", "name or id of a team of the account to export, instead of its personal workspace")
 	fs.StringVar(&format, "format", exports.FormatJSON,
 		"json (every field), csv (Google Contacts columns), vcard (4.0) or vcard30 (3.0)")
 	fs.StringVar(&out, "out", "", "file to write; standard output when empty")
@@ -155,7 +187,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	scope, err := userScope(ctx, db, user)
+	scope, err := userScope(ctx, db, user, team)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/accounts"
+	"github.com/chatalott/chatalott/sqlstore"
 	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
+	"github.com/chatalott/chatalott/teams"
 )
 
 // runWith runs the command line with stdin as standard input and returns
@@ -85,6 +90,72 @@ func TestUserImportExportCommands(t *testing.T) {
 			if _, _, err := runWith(t, "", "import", "--data", dataDir, "--user", "nobody@example.com", google); err == nil ||
 				!strings.Contains(err.Error(), `no account has the email "nobody@example.com"`) {
 				t.Errorf("import for an unknown user: %v", err)
+			}
+		})
+	}
+}
+
+func TestImportExportTeam(t *testing.T) {
+	google := filepath.Join("..", "..", "addressbook", "testdata", "samples", "google-contacts.csv")
+	for _, dialect := range sqlstoretest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			dataDir := t.TempDir()
+			databaseURL := ""
+			if dialect == "postgres" {
+				databaseURL = sqlstoretest.NewPostgresSchema(t)
+			}
+			t.Setenv("DATABASE_URL", databaseURL)
+			for _, email := range []string{"ana@example.com", "bo@example.com"} {
+				if _, _, err := runWith(t, "correct horse battery\n", "user", "add", "--data", dataDir, "--email", email, "--name", "A"); err != nil {
+					t.Fatalf("user add %s: %v", email, err)
+				}
+			}
+			db, err := sqlstore.Open(ctx, databaseURL, dataDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ana, err := (&sqlstore.AccountStore{DB: db}).UserByEmail(ctx, "ana@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			team := &accounts.Workspace{ID: chatalott.NewID(), Name: "Fjord Sales", Kind: accounts.WorkspaceTeam, CreatedAt: time.Now()}
+			created := &teams.Activity{ID: chatalott.NewID(), WorkspaceID: team.ID, ActorID: ana.ID, Event: teams.EventCreated,
+				Detail: team.Name, CreatedAt: time.Now()}
+			if err := (&sqlstore.TeamStore{DB: db}).CreateTeam(ctx, team, ana.ID, created); err != nil {
+				t.Fatal(err)
+			}
+
+			out, _, err := runWith(t, "", "import", "--data", dataDir, "--user", "ana@example.com", "--team", "fjord sales", google)
+			if err != nil || !strings.Contains(out, "created 5,") {
+				t.Fatalf("import --team: %q, %v", out, err)
+			}
+			for _, tc := range []struct {
+				args  []string
+				cards int
+			}{
+				{[]string{"--team", team.ID}, 5},
+				{[]string{"--team", "Fjord Sales"}, 5},
+				{nil, 0},
+			} {
+				args := append([]string{"export", "--data", dataDir, "--user", "ana@example.com", "--format", "vcard"}, tc.args...)
+				exported, _, err := runWith(t, "", args...)
+				if err != nil {
+					t.Fatalf("export %v: %v", tc.args, err)
+				}
+				if n := strings.Count(exported, "BEGIN:VCARD"); n != tc.cards {
+					t.Errorf("export %v has %d cards, want %d", tc.args, n, tc.cards)
+				}
+			}
+
+			_, _, err = runWith(t, "", "import", "--data", dataDir, "--user", "ana@example.com", "--team", "Oslo", google)
+			if err == nil || !strings.Contains(err.Error(), `not a member of a team named "Oslo"`) || !strings.Contains(err.Error(), `"Fjord Sales"`) {
+				t.Errorf("import into an unknown team: %v, want an error that lists the account's teams", err)
+			}
+			_, _, err = runWith(t, "", "import", "--data", dataDir, "--user", "bo@example.com", "--team", "Fjord Sales", google)
+			if err == nil || !strings.Contains(err.Error(), "bo@example.com is a member of no team") {
+				t.Errorf("import by a non-member into the team: %v, want a refusal", err)
 			}
 		})
 	}
