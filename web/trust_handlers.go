@@ -76,6 +76,10 @@ type trustPage struct {
 	Signed    bool
 }
 
+// NamedOperator reports whether the configuration names the organization
+// that runs the instance, not the default placeholder.
+func (p trustPage) NamedOperator() bool { return p.Config.Organization != trust.DefaultOrganization }
+
 func (s *Server) trustPageData(r *http.Request) trustPage {
 	site := s.trustSite()
 	return trustPage{

@@ -114,6 +114,20 @@ func TestSecurityPageListsRateLimits(t *testing.T) {
 	}
 }
 
+func TestSecurityPageNamesOperator(t *testing.T) {
+	_, body := newTrustServer(t, 10, time.Hour, 2*time.Hour, trust.DefaultSite()).get("/security")
+	if !strings.Contains(body, "how this Chatalott instance protects") || strings.Contains(body, "run by") {
+		t.Error("/security without a configured organization does not read \"how this Chatalott instance protects\"")
+	}
+	site, err := trust.NewSite(trust.Config{Organization: "Acme GmbH"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body := newTrustServer(t, 10, time.Hour, 2*time.Hour, site).get("/security"); !strings.Contains(body, "run by Acme GmbH, protects") {
+		t.Error("/security with an organization does not name it")
+	}
+}
+
 func TestSecurityPageStatesRowLevelSecurity(t *testing.T) {
 	for _, on := range []bool{true, false} {
 		site := trust.DefaultSite()
