@@ -30,6 +30,9 @@ ORDER BY CASE w.kind WHEN 'personal' THEN 0 ELSE 1 END, w.name, w.id`
 JOIN users u ON u.id = m.user_id
 WHERE m.workspace_id = $1
 ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.name, u.id`
+	memberByEmailSQL = `SELECT u.id, u.name, u.email, m.role, m.created_at FROM memberships m
+JOIN users u ON u.id = m.user_id
+WHERE m.workspace_id = $1 AND u.email_normalized = $2`
 	selectInviteColumns = `SELECT id, workspace_id, email, email_normalized, role, token_hash, COALESCE(invited_by, ''),
 created_at, expires_at, revoked_at, accepted_at FROM team_invites`
 )
@@ -135,6 +138,17 @@ func (s *TeamStore) Members(ctx context.Context, workspaceID string) ([]*teams.M
 		list = append(list, &m)
 	}
 	return list, rows.Err()
+}
+
+// MemberByEmail implements teams.Store.
+func (s *TeamStore) MemberByEmail(ctx context.Context, workspaceID, emailNormalized string) (*teams.Member, error) {
+	var m teams.Member
+	err := s.DB.sql.QueryRowContext(ctx, memberByEmailSQL, workspaceID, emailNormalized).
+		Scan(&m.UserID, &m.Name, &m.Email, &m.Role, &m.JoinedAt)
+	if err != nil {
+		return nil, notFound(err, "Member", "")
+	}
+	return &m, nil
 }
 
 // RemoveMember implements teams.Store.
@@ -266,6 +280,17 @@ AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at, id`, workspaceI
 		list = append(list, inv)
 	}
 	return list, rows.Err()
+}
+
+// PendingInviteByEmail implements teams.Store. When several invites to the
+// address are pending, it returns the oldest.
+func (s *TeamStore) PendingInviteByEmail(ctx context.Context, workspaceID, emailNormalized string, now time.Time) (*teams.Invite, error) {
+	inv, err := scanInvite(s.DB.sql.QueryRowContext(ctx, selectInviteColumns+` WHERE workspace_id = $1 AND email_normalized = $2
+AND revoked_at IS NULL AND accepted_at IS NULL AND expires_at > $3 ORDER BY created_at, id LIMIT 1`, workspaceID, emailNormalized, now))
+	if err != nil {
+		return nil, notFound(err, "Invite", "")
+	}
+	return inv, nil
 }
 
 // ReplaceInviteToken implements teams.Store.

@@ -159,6 +159,9 @@ type Store interface {
 	// userID; empty workspaceID means the personal workspace.
 	SetSessionWorkspace(ctx context.Context, sessionID, userID, workspaceID string) error
 	Members(ctx context.Context, workspaceID string) ([]*Member, error)
+	// MemberByEmail returns the member of workspaceID whose account has the
+	// normalized email emailNormalized, or ENotFound.
+	MemberByEmail(ctx context.Context, workspaceID, emailNormalized string) (*Member, error)
 	// RemoveMember deletes the membership and records a. It returns
 	// ENotFound when userID is not a member.
 	RemoveMember(ctx context.Context, workspaceID, userID string, a *Activity) error
@@ -179,6 +182,10 @@ type Store interface {
 	// PendingInvites returns the invites of workspaceID not yet accepted,
 	// revoked or expired at now.
 	PendingInvites(ctx context.Context, workspaceID string, now time.Time) ([]*Invite, error)
+	// PendingInviteByEmail returns an invite of workspaceID to the normalized
+	// email emailNormalized that is not yet accepted, revoked or expired at
+	// now, or ENotFound.
+	PendingInviteByEmail(ctx context.Context, workspaceID, emailNormalized string, now time.Time) (*Invite, error)
 	// ReplaceInviteToken sets a new token hash and expiry on a pending
 	// invite and records a.
 	ReplaceInviteToken(ctx context.Context, workspaceID, id, hash string, expires time.Time, a *Activity) error
@@ -410,7 +417,10 @@ func HashToken(token string) string {
 }
 
 // Invite emails an invite to email with role admin or member. Owners and
-// admins may invite.
+// admins may invite. It rejects, with a field error on email, the address
+// of a member, who could never accept, and an address with a pending
+// invite, which would get two working links. Addresses are compared in the
+// form of accounts.NormalizeEmail.
 func (s *Service) Invite(ctx context.Context, a Actor, email, role string) (*Invite, error) {
 	if err := requireTeam(a, "invite people", accounts.RoleOwner, accounts.RoleAdmin); err != nil {
 		return nil, err
@@ -422,14 +432,45 @@ func (s *Service) Invite(ctx context.Context, a Actor, email, role string) (*Inv
 	if role != accounts.RoleAdmin && role != accounts.RoleMember {
 		return nil, chatalott.FieldError("role", "Choose admin or member.")
 	}
-	token, hash := newToken()
 	now := s.Now().UTC()
-	inv := &Invite{ID: s.NewID(), WorkspaceID: a.Workspace.ID, Email: email, EmailNormalized: accounts.NormalizeEmail(email),
+	normalized := accounts.NormalizeEmail(email)
+	if err := s.checkInvitable(ctx, a.Workspace.ID, email, normalized, now); err != nil {
+		return nil, err
+	}
+	token, hash := newToken()
+	inv := &Invite{ID: s.NewID(), WorkspaceID: a.Workspace.ID, Email: email, EmailNormalized: normalized,
 		Role: role, TokenHash: hash, InvitedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(InviteLifetime)}
 	if err := s.Store.CreateInvite(ctx, inv, s.activity(a, EventInviteSent, inv.Email+" "+role)); err != nil {
 		return nil, err
 	}
 	return inv, s.Mailer.SendTeamInvite(ctx, inv.Email, token)
+}
+
+// checkInvitable returns a field error on email when the address is
+// already a member's or has an invite to workspaceID pending at now. An
+// expired, revoked or accepted invite does not count.
+//
+// NOTE: the checks and the insert run outside one transaction, so two
+// invites to one address sent at the same moment can both pass.
+func (s *Service) checkInvitable(ctx context.Context, workspaceID, email, normalized string, now time.Time) error {
+	_, err := s.Store.MemberByEmail(ctx, workspaceID, normalized)
+	switch chatalott.ErrorCode(err) {
+	case "":
+		return chatalott.FieldError("email", "%s is already a member of this team.", email)
+	case chatalott.ENotFound:
+	default:
+		return err
+	}
+	_, err = s.Store.PendingInviteByEmail(ctx, workspaceID, normalized, now)
+	switch chatalott.ErrorCode(err) {
+	case "":
+		return chatalott.FieldError("email",
+			"An invite to %s is already pending. To send its link again, use Resend in the list of pending invites.", email)
+	case chatalott.ENotFound:
+		return nil
+	default:
+		return err
+	}
 }
 
 // Resend emails a pending invite again with a new token, which ends the old

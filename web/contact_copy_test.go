@@ -56,3 +56,51 @@ func TestContactCopyIntoTeam(t *testing.T) {
 		}
 	})
 }
+
+// TestContactCopyNoticeNamesWorkspace checks that the notice after a copy
+// names the receiving workspace from the database, and that a forged
+// copied_to shows the notice without a name and no text from the URL.
+func TestContactCopyNoticeNamesWorkspace(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, app *testApp) {
+		ann, _ := joinedTeam(t, app)
+		if resp := ann.post("/team/rename", url.Values{"name": {"Fjord <Sales> & Co"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("rename: status %d, want 303", resp.StatusCode)
+		}
+		team := app.teamID("Fjord <Sales> & Co")
+		personal := app.personalWorkspace("ann@example.com")
+		ann.switchTo(personal)
+		id := ann.createContact(url.Values{"given": {"Private"}, "family": {"Lead"}})
+
+		resp := ann.post("/contacts/"+id+"/copy", url.Values{"workspace": {team}})
+		wantLocation := "/contacts/" + id + "?notice=contact-copied&copied_to=" + url.QueryEscape(team)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != wantLocation {
+			t.Fatalf("copy: status %d location %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), wantLocation)
+		}
+		view := ann.get(wantLocation)
+		mustContain(t, "contact page after the copy", view.Body,
+			`<p class="notice" role="status">Copied into “Fjord &lt;Sales&gt; &amp; Co”. Switch to it in the workspace menu to see the copy.</p>`)
+
+		const unnamed = "Copied into the other workspace. Switch to it in the workspace menu to see the copy."
+		bobPersonal := app.personalWorkspace("bob@example.com")
+		for _, copiedTo := range []string{bobPersonal, "Your account is suspended", ""} {
+			page := ann.get("/contacts/" + id + "?notice=contact-copied&copied_to=" + url.QueryEscape(copiedTo))
+			if got := noticeOf(page.Body); got != unnamed {
+				t.Errorf("copied_to %q: notice %q, want %q", copiedTo, got, unnamed)
+			}
+			if strings.Contains(page.Body, "suspended") {
+				t.Errorf("copied_to %q: the page shows text from the URL", copiedTo)
+			}
+		}
+
+		ann.switchTo(team)
+		teamContact := ann.createContact(url.Values{"given": {"Shared"}})
+		resp = ann.post("/contacts/"+teamContact+"/copy", url.Values{"workspace": {personal}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("copy into the personal workspace: status %d, want 303", resp.StatusCode)
+		}
+		if got, want := noticeOf(ann.get(resp.Header.Get("Location")).Body),
+			"Copied into your personal workspace. Switch to it in the workspace menu to see the copy."; got != want {
+			t.Errorf("notice after copying into the personal workspace: got %q, want %q", got, want)
+		}
+	})
+}

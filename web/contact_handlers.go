@@ -86,7 +86,7 @@ func (s *Server) handleContactView(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	p := page{Title: c.DisplayName(), Notice: noticeFrom(r), Data: contactViewData{Contact: c, Company: company}}
+	p := page{Title: c.DisplayName(), Notice: s.contactNotice(r), Data: contactViewData{Contact: c, Company: company}}
 	if !s.withPanel(w, r, chatalott.Subject{Type: chatalott.SubjectContact, ID: c.ID}, &p) {
 		return
 	}

@@ -15,6 +15,7 @@ var notices = map[string]string{
 	"session-revoked":   "That session is logged out.",
 	"contact-saved":     "Contact saved.",
 	"contact-deleted":   "Contact deleted.",
+	"contact-copied":    "Copied into the other workspace. Switch to it in the workspace menu to see the copy.",
 	"backup-code-used":  "You logged in with a backup code, which now no longer works. Check how many remain below, and make new ones when they run low.",
 	"two-factor-off":    "Two-factor authentication is off. Every other session has been logged out.",
 	"import-discarded":  "The import and its file are deleted.",

@@ -78,6 +78,21 @@ func (s *Server) teamsOrNotFound(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// teamNotices are the confirmations that /team shows after a redirect.
+// Only these keys are accepted, so a link cannot put its own text on the
+// page.
+var teamNotices = map[string]string{
+	"team-created":          "Team created. You are now working in it.",
+	"team-renamed":          "Team renamed.",
+	"ownership-transferred": "Ownership transferred. You are now an admin.",
+	"member-removed":        "Member removed.",
+	"role-changed":          "Role changed.",
+	"invite-sent":           "Invite sent.",
+	"invite-resent":         "Invite sent again with a new link. The old link no longer works.",
+	"invite-revoked":        "Invite revoked.",
+	"invite-accepted":       "Welcome to the team.",
+}
+
 type teamPage struct {
 	Workspaces []*accounts.Workspace
 	Roles      []string
@@ -90,7 +105,7 @@ type teamPage struct {
 }
 
 func (s *Server) handleTeam(w http.ResponseWriter, r *http.Request) {
-	s.renderTeam(w, r, http.StatusOK, r.URL.Query().Get("notice"), nil)
+	s.renderTeam(w, r, http.StatusOK, teamNotices[r.URL.Query().Get("notice")], nil)
 }
 
 // renderTeam shows /team with an optional notice or error.
@@ -126,12 +141,13 @@ func (s *Server) renderTeam(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, "team", p)
 }
 
-// finishTeamAction redirects to /team after a change, or shows /team with
-// the error. Forbidden and not-found errors get the plain error page.
-func (s *Server) finishTeamAction(w http.ResponseWriter, r *http.Request, err error, notice string) {
+// finishTeamAction redirects to /team with the notice that noticeKey names
+// in teamNotices after a change, or shows /team with the error. Forbidden
+// and not-found errors get the plain error page.
+func (s *Server) finishTeamAction(w http.ResponseWriter, r *http.Request, err error, noticeKey string) {
 	switch chatalott.ErrorCode(err) {
 	case "":
-		http.Redirect(w, r, "/team?notice="+url.QueryEscape(notice), http.StatusSeeOther)
+		http.Redirect(w, r, "/team?notice="+url.QueryEscape(noticeKey), http.StatusSeeOther)
 	case chatalott.EInvalid, chatalott.EConflict:
 		s.renderTeam(w, r, http.StatusUnprocessableEntity, "", err)
 	default:
@@ -152,7 +168,7 @@ func (s *Server) handleTeamCreate(w http.ResponseWriter, r *http.Request) {
 		s.finishTeamAction(w, r, err, "")
 		return
 	}
-	http.Redirect(w, r, "/team?notice="+url.QueryEscape("Team created. You are now working in it."), http.StatusSeeOther)
+	http.Redirect(w, r, "/team?notice=team-created", http.StatusSeeOther)
 }
 
 // handleWorkspaceSwitch stores the chosen workspace on the session after
@@ -186,7 +202,7 @@ func (s *Server) handleTeamRename(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.Rename(r.Context(), viewerFrom(r).actor(), r.PostForm.Get("name"))
-	s.finishTeamAction(w, r, err, "Team renamed.")
+	s.finishTeamAction(w, r, err, "team-renamed")
 }
 
 func (s *Server) handleTeamDelete(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +223,7 @@ func (s *Server) handleTeamTransfer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.Transfer(r.Context(), viewerFrom(r).actor(), r.PostForm.Get("user"))
-	s.finishTeamAction(w, r, err, "Ownership transferred. You are now an admin.")
+	s.finishTeamAction(w, r, err, "ownership-transferred")
 }
 
 func (s *Server) handleTeamLeave(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +247,7 @@ func (s *Server) handleMemberRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.RemoveMember(r.Context(), viewerFrom(r).actor(), r.PathValue("user"))
-	s.finishTeamAction(w, r, err, "Member removed.")
+	s.finishTeamAction(w, r, err, "member-removed")
 }
 
 func (s *Server) handleMemberRole(w http.ResponseWriter, r *http.Request) {
@@ -239,7 +255,7 @@ func (s *Server) handleMemberRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.SetRole(r.Context(), viewerFrom(r).actor(), r.PathValue("user"), r.PostForm.Get("role"))
-	s.finishTeamAction(w, r, err, "Role changed.")
+	s.finishTeamAction(w, r, err, "role-changed")
 }
 
 func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) {
@@ -247,7 +263,7 @@ func (s *Server) handleInviteCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Teams.Invite(r.Context(), viewerFrom(r).actor(), r.PostForm.Get("email"), r.PostForm.Get("role"))
-	s.finishTeamAction(w, r, err, "Invite sent.")
+	s.finishTeamAction(w, r, err, "invite-sent")
 }
 
 func (s *Server) handleInviteRevoke(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +271,7 @@ func (s *Server) handleInviteRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.Revoke(r.Context(), viewerFrom(r).actor(), r.PathValue("id"))
-	s.finishTeamAction(w, r, err, "Invite revoked.")
+	s.finishTeamAction(w, r, err, "invite-revoked")
 }
 
 func (s *Server) handleInviteResend(w http.ResponseWriter, r *http.Request) {
@@ -263,12 +279,15 @@ func (s *Server) handleInviteResend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Teams.Resend(r.Context(), viewerFrom(r).actor(), r.PathValue("id"))
-	s.finishTeamAction(w, r, err, "Invite sent again with a new link. The old link no longer works.")
+	s.finishTeamAction(w, r, err, "invite-resent")
 }
 
 type invitePage struct {
 	Invite   *teams.InviteView
 	LoggedIn bool
+	// Verified reports whether the logged-in user has confirmed their email
+	// address, which accepting requires.
+	Verified bool
 }
 
 // handleInviteView shows the team name and the inviter of an invite. A
@@ -293,8 +312,9 @@ func (s *Server) handleInviteView(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "invite_accept", page{Title: "Team invite",
-		Data: invitePage{Invite: view, LoggedIn: viewerFrom(r) != nil}})
+	v := viewerFrom(r)
+	data := invitePage{Invite: view, LoggedIn: v != nil, Verified: v != nil && v.User.EmailVerifiedAt != nil}
+	s.render(w, r, http.StatusOK, "invite_accept", page{Title: "Team invite", Data: data})
 }
 
 // handleInviteAccept accepts the invite in the invite cookie for the
@@ -318,7 +338,7 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/team?notice="+url.QueryEscape("Welcome to the team."), http.StatusSeeOther)
+	http.Redirect(w, r, "/team?notice=invite-accepted", http.StatusSeeOther)
 }
 
 // hasPendingInvite reports whether the request carries an invite cookie
