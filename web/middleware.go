@@ -173,6 +173,9 @@ type viewer struct {
 	// Workspaces lists the user's workspaces for the header switcher; render
 	// fills it for HTML pages only.
 	Workspaces []*accounts.Workspace
+	// LostWorkspace reports that this request found the session's team
+	// gone and moved the session back to the personal workspace.
+	LostWorkspace bool
 }
 
 // Scope returns the tenant scope of the viewer's requests.
@@ -219,20 +222,17 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if sess.WorkspaceID != "" && ws.ID != sess.WorkspaceID && s.lostWorkspace(w, r, sess) {
-			return
-		}
-		ctx := context.WithValue(r.Context(), viewerKey{}, &viewer{User: user, Workspace: ws, Session: sess, Role: role})
+		lost := sess.WorkspaceID != "" && ws.ID != sess.WorkspaceID && s.leaveLostWorkspace(r, sess)
+		ctx := context.WithValue(r.Context(), viewerKey{}, &viewer{User: user, Workspace: ws, Session: sess, Role: role,
+			LostWorkspace: lost})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// lostWorkspace handles a session whose team is deleted or no longer has
-// the user as a member: it moves the session back to the personal
-// workspace, and sends a page request to the dashboard, which says why. It
-// reports whether it answered the request. Other requests go on in the
-// personal workspace.
-func (s *Server) lostWorkspace(w http.ResponseWriter, r *http.Request, sess *sessions.Session) bool {
+// leaveLostWorkspace moves a session whose team is deleted, or no longer
+// has the user as a member, back to the personal workspace, so that the
+// page of this request says so once. It reports whether the move worked.
+func (s *Server) leaveLostWorkspace(r *http.Request, sess *sessions.Session) bool {
 	if err := s.Teams.Store.SetSessionWorkspace(r.Context(), sess.ID, sess.UserID, ""); err != nil {
 		s.Logger.Error("move session back to the personal workspace", "user_id", sess.UserID,
 			"workspace_id", sess.WorkspaceID, "err", err)
@@ -240,10 +240,6 @@ func (s *Server) lostWorkspace(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	s.Logger.Info("session moved back to the personal workspace", "user_id", sess.UserID, "workspace_id", sess.WorkspaceID)
 	sess.WorkspaceID = ""
-	if r.Method != http.MethodGet {
-		return false
-	}
-	http.Redirect(w, r, "/dashboard?notice=workspace-lost", http.StatusSeeOther)
 	return true
 }
 

@@ -102,11 +102,18 @@ type page struct {
 	Panel *subjectPanel
 }
 
+// lostWorkspaceNotice is shown on the first page after the session's team
+// is deleted or the user is removed from it.
+const lostWorkspaceNotice = "You no longer have access to the team you were working in, so you are back in your personal workspace."
+
 // render writes the named page with status. The page is rendered into a
 // buffer first, so a template error becomes a clean 500 and not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Nonce = nonceFrom(r.Context())
 	p.Viewer = viewerFrom(r)
+	if p.Viewer != nil && p.Viewer.LostWorkspace && p.Notice == "" {
+		p.Notice = lostWorkspaceNotice
+	}
 	s.loadWorkspaceChoices(r, p.Viewer)
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {

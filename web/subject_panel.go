@@ -97,9 +97,6 @@ func (s *Server) loadSubjectPanel(r *http.Request, subject chatalott.Subject) (*
 
 // panelNotices are the confirmations shown after a panel form.
 var panelNotices = map[string]string{
-	// workspace-lost is shown on the dashboard after loadSession found that
-	// the session's team is gone or no longer lets the user in.
-	"workspace-lost":    "You no longer have access to the team you were working in, so you are back in your personal workspace.",
 	"note-added":        "Note added.",
 	"activity-logged":   "Activity logged.",
 	"follow-up-added":   "Follow-up added.",

@@ -357,8 +357,7 @@ func TestTeamRemoveMember(t *testing.T) {
 			t.Fatalf("admin removes member: status %d, want 303; body:\n%s", resp.StatusCode, resp.Body)
 		}
 		requireRoles(t, app, ann, map[string]string{"ann@example.com": "owner", "carl@example.com": "admin"})
-		bob.requireMovedBack("/contacts/" + id)
-		if resp := bob.get("/contacts/" + id); resp.StatusCode != http.StatusNotFound {
+		if resp := bob.requireMovedBack("/contacts/" + id); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("removed member opens a team contact: status %d, want 404", resp.StatusCode)
 		}
 		requirePersonal(t, bob, "Bob after removal")
