@@ -34,6 +34,7 @@ import (
 	"github.com/chatalott/chatalott/sessions"
 	"github.com/chatalott/chatalott/sqlstore"
 	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
+	"github.com/chatalott/chatalott/teams"
 	"github.com/chatalott/chatalott/twofactor"
 	"github.com/chatalott/chatalott/web"
 )
@@ -157,6 +158,8 @@ func startServer(t *testing.T, dialect string, configure ...func(*web.Server)) *
 	server.Companies = &companies.Service{Store: &sqlstore.CompanyStore{DB: db}, Contacts: server.Contacts, Now: time.Now, NewID: chatalott.NewID}
 	server.Deals = &deals.Service{Store: &sqlstore.DealStore{DB: db}, Companies: server.Companies, Now: time.Now, NewID: chatalott.NewID}
 	wireCRMServices(server, db)
+	server.Teams = &teams.Service{Store: &sqlstore.TeamStore{DB: db}, Accounts: accountStore, Mailer: outbox.notifier,
+		Now: time.Now, NewID: chatalott.NewID}
 	handler, err := server.Handler()
 	if err != nil {
 		t.Fatalf("build handler: %v", err)
