@@ -416,13 +416,13 @@ func acceptDialogs(t *testing.T, browser context.Context) {
 	})
 }
 
-// checkRemovedMember checks that the removed member's next page load goes
-// to the dashboard, which explains the loss, and that the team's contact is gone
-// from the member's list and pages.
+// checkRemovedMember checks that the removed member's next page, the
+// contact list of the personal workspace, explains the loss, and that the
+// team's contact is gone from the member's list and pages.
 func checkRemovedMember(t *testing.T, member context.Context, base, contactPath string) {
 	t.Helper()
 	clickAndLoad(t, member, "open the contacts after the removal", `header nav a[href="/contacts"]`)
-	if got, want := pagePath(t, member), "/dashboard"; got != want {
+	if got, want := pagePath(t, member), "/contacts"; got != want {
 		t.Fatalf("page after the removal: got path %q, want %q", got, want)
 	}
 	want := "You no longer have access to the team you were working in, so you are back in your personal workspace."
