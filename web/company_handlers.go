@@ -122,7 +122,10 @@ func (s *Server) handleCompanyView(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	c, err := s.Companies.Get(r.Context(), scope, id)
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "company", func(scope chatalott.Scope) error {
+			_, err := s.Companies.Get(r.Context(), scope, id)
+			return err
+		})
 		return
 	}
 	data := companyViewData{Company: c}

@@ -78,7 +78,10 @@ func (s *Server) renderContactFormError(w http.ResponseWriter, r *http.Request, 
 func (s *Server) handleContactView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Contacts.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "contact", func(scope chatalott.Scope) error {
+			_, err := s.Contacts.Get(r.Context(), scope, r.PathValue("id"))
+			return err
+		})
 		return
 	}
 	company, err := s.Companies.OfContact(r.Context(), viewerFrom(r).Scope(), c.ID)

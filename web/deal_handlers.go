@@ -144,7 +144,10 @@ func (s *Server) handleDealView(w http.ResponseWriter, r *http.Request) {
 	scope := viewerFrom(r).Scope()
 	detail, err := s.Deals.Detail(r.Context(), scope, r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "deal", func(scope chatalott.Scope) error {
+			_, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
+			return err
+		})
 		return
 	}
 	data := dealViewData{Detail: detail, PersonQuery: r.URL.Query().Get("person")}

@@ -26,7 +26,7 @@ var pageNames = []string{"signup", "login", "contacts", "contact_form", "contact
 	"security", "disclosure", "subprocessors",
 	"companies", "company_form", "company_view", "deals", "deal_form", "deal_view", "deal_board",
 	"pipeline", "stage_remove",
-	"team", "invite_accept",
+	"team", "invite_accept", "elsewhere",
 	"dashboard", "search", "follow_ups", "time_zone",
 	"message_templates", "message_template_form", "message_template_view", "message_template_preview"}
 

@@ -194,7 +194,12 @@ func (s *Server) handleWorkspaceSwitch(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	// next, a path on this site, opens a record of the workspace switched to.
+	next := "/dashboard"
+	if p := r.PostForm.Get("next"); isLocalPath(p) {
+		next = p
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther) // #nosec G710 -- isLocalPath allows only paths on this site
 }
 
 func (s *Server) handleTeamRename(w http.ResponseWriter, r *http.Request) {

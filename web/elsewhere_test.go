@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chatalott/chatalott"
+)
+
+func TestRecordInOtherWorkspaceOffersSwitch(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, app *testApp) {
+		ann := app.newBrowser()
+		ann.signUp("Ann", "ann@example.com")
+		personal := app.scopeOf("ann@example.com").WorkspaceID
+		ann.createTeam("Fjord Sales")
+		team := app.teamID("Fjord Sales")
+		company := ann.createCompany(url.Values{"name": {"Fjord AS"}})
+		stages, err := app.server.Deals.Stages(context.Background(), chatalott.Scope{WorkspaceID: team, UserID: app.scopeOf("ann@example.com").UserID})
+		if err != nil || len(stages) == 0 {
+			t.Fatalf("team stages: %v, %v", stages, err)
+		}
+		records := map[string]string{
+			"contact": "/contacts/" + ann.createContact(url.Values{"given": {"Ola"}, "family": {"Nordmann"}}),
+			"company": "/companies/" + company,
+			"deal": "/deals/" + ann.createDeal("ann@example.com", url.Values{"title": {"Fjord renewal"}, "company_id": {company},
+				"stage_id": {stages[0].ID}, "amount": {"100"}, "currency": {"NOK"}}),
+		}
+		bob := app.newBrowser()
+		bob.signUp("Bob", "bob@example.com")
+		ann.switchTo(personal)
+
+		for kind, path := range records {
+			resp := ann.get(path)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s of the team from the personal workspace: status %d, want 404", kind, resp.StatusCode)
+			}
+			mustContain(t, kind+" page from the personal workspace", resp.Body,
+				"This "+kind+" is in the workspace “Fjord Sales”.",
+				`<input type="hidden" name="workspace" value="`+team+`">`,
+				`<input type="hidden" name="next" value="`+path+`">`)
+
+			// Someone who is not a member gets the plain 404, with no word
+			// of the team.
+			other := bob.get(path)
+			if other.StatusCode != http.StatusNotFound || strings.Contains(other.Body, "Fjord") || strings.Contains(other.Body, team) {
+				t.Errorf("%s of the team for a non-member: status %d, names the team: %v; want a plain 404",
+					kind, other.StatusCode, strings.Contains(other.Body, "Fjord"))
+			}
+		}
+
+		path := records["contact"]
+		resp := ann.post("/workspaces/switch", url.Values{"workspace": {team}, "next": {path}})
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != path {
+			t.Fatalf("switch with next: status %d to %q, want 303 to %s", resp.StatusCode, loc, path)
+		}
+		if page := ann.get(path); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Nordmann") {
+			t.Errorf("contact after the switch: status %d", page.StatusCode)
+		}
+		for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example"} {
+			resp := ann.post("/workspaces/switch", url.Values{"workspace": {personal}, "next": {next}})
+			if loc := resp.Header.Get("Location"); loc != "/dashboard" {
+				t.Errorf("switch with next %q: redirect to %q, want /dashboard", next, loc)
+			}
+		}
+	})
+}
