@@ -263,3 +263,18 @@ func TestAppRolePerDatabase(t *testing.T) {
 		t.Errorf("role %s of one database may read contacts of another", db.AppRole())
 	}
 }
+
+// A SECURITY DEFINER function must not resolve names in a schema or a
+// session's temporary tables that its caller controls.
+func TestSearchFunctionSearchPath(t *testing.T) {
+	db := sqlstoretest.Open(t, sqlstore.Postgres)
+	var config, schema string
+	err := db.SQL().QueryRowContext(context.Background(), `SELECT array_to_string(p.proconfig, ';'), current_schema() FROM pg_proc p
+WHERE p.proname = 'search_entries_matching' AND p.pronamespace = current_schema()::regnamespace`).Scan(&config, &schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "search_path=" + schema + ", pg_temp"; config != want {
+		t.Errorf("search_entries_matching settings = %q, want %q", config, want)
+	}
+}

@@ -99,7 +99,6 @@ CREATE POLICY workspace_isolation ON timeline_entries
 CREATE FUNCTION search_entries_matching(p1 TEXT, p2 TEXT, p3 TEXT, p4 TEXT)
 RETURNS SETOF search_entries
 LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path FROM CURRENT
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE $q$
@@ -112,5 +111,14 @@ BEGIN
         USING p1, p2, p3, p4;
 END
 $fn$;
--- The migrate step grants the application role the right to call it.
+-- A SECURITY DEFINER function resolves names in this schema only, with
+-- temporary tables last, so no other schema or session table can stand in
+-- for search_entries. The migrate step grants the application role the
+-- right to call it.
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) SET search_path = %I, pg_temp',
+        current_schema());
+END
+$$;
 REVOKE ALL ON FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) FROM PUBLIC;
