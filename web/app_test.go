@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -223,14 +225,71 @@ func (b *browser) get(path string) *response {
 	return b.do(req)
 }
 
+// post sends form to path as a browser sends a form. Like the forms of
+// the pages, it names the session's current workspace in form_workspace,
+// unless form sets that field itself.
 func (b *browser) post(path string, form url.Values) *response {
 	b.app.t.Helper()
+	if ws := b.currentWorkspace(); ws != "" && !form.Has("form_workspace") {
+		form = cloneValues(form)
+		form.Set("form_workspace", ws)
+	}
 	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		b.app.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(req)
+}
+
+func cloneValues(form url.Values) url.Values {
+	c := url.Values{}
+	for k, v := range form {
+		c[k] = append([]string(nil), v...)
+	}
+	return c
+}
+
+// currentWorkspace returns the workspace that b's session works in, which
+// the pages b opens state in their forms, or "" when b has no session. A
+// team the user has lost counts as the personal workspace, as the server
+// counts it.
+func (b *browser) currentWorkspace() string {
+	b.app.t.Helper()
+	base, err := url.Parse(b.app.srv.URL)
+	if err != nil {
+		b.app.t.Fatal(err)
+	}
+	var token string
+	for _, c := range b.client.Jar.Cookies(base) {
+		if c.Name == web.SessionCookie {
+			token = c.Value
+		}
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		b.app.t.Fatalf("session cookie payload: %v", err)
+	}
+	var claims struct {
+		SessionID string `json:"jti"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		b.app.t.Fatalf("session cookie claims: %v", err)
+	}
+	var workspace string
+	err = b.app.db.SQL().QueryRowContext(context.Background(), `SELECT COALESCE(
+    (SELECT m.workspace_id FROM memberships m WHERE m.workspace_id = s.workspace_id AND m.user_id = s.user_id),
+    (SELECT w.id FROM workspaces w JOIN memberships p ON p.workspace_id = w.id
+     WHERE p.user_id = s.user_id AND w.kind = 'personal'))
+FROM sessions s WHERE s.id = $1 AND s.revoked_at IS NULL`, claims.SessionID).Scan(&workspace)
+	if err != nil {
+		return ""
+	}
+	return workspace
 }
 
 // signUp creates an account, confirms its address with the emailed link,

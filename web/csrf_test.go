@@ -32,7 +32,7 @@ func TestCrossOriginPosts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		before := countRows(t, app.db, "contacts")
-		form := url.Values{"given": {"Csrf"}, "family": {tc.name}}
+		form := url.Values{"given": {"Csrf"}, "family": {tc.name}, "form_workspace": {b.currentWorkspace()}}
 		req, err := http.NewRequest(http.MethodPost, app.srv.URL+"/contacts", strings.NewReader(form.Encode()))
 		if err != nil {
 			t.Fatal(err)

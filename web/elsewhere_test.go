@@ -38,7 +38,7 @@ func TestRecordInOtherWorkspaceOffersSwitch(t *testing.T) {
 				t.Errorf("%s of the team from the personal workspace: status %d, want 404", kind, resp.StatusCode)
 			}
 			mustContain(t, kind+" page from the personal workspace", resp.Body,
-				"This "+kind+" is in the workspace “Fjord Sales”.",
+				"This "+kind+" is in the workspace “Fjord Sales”. You are working in your personal workspace.",
 				`<input type="hidden" name="workspace" value="`+team+`">`,
 				`<input type="hidden" name="next" value="`+path+`">`)
 

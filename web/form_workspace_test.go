@@ -71,7 +71,8 @@ func TestFormFromOtherWorkspaceRejected(t *testing.T) {
 		if resp.StatusCode != http.StatusConflict {
 			t.Fatalf("POST /contacts with the team's form after switching: status %d, want 409", resp.StatusCode)
 		}
-		for _, want := range []string{"This form belongs to “Fjord Sales”", "Nothing was saved."} {
+		for _, want := range []string{"This form belongs to “Fjord Sales”, but this browser has switched to your personal workspace",
+			"Nothing was saved."} {
 			if !strings.Contains(resp.Body, want) {
 				t.Errorf("409 page lacks %q", want)
 			}
@@ -98,16 +99,22 @@ func TestFormFromOtherWorkspaceRejected(t *testing.T) {
 			t.Errorf("import_jobs: %d rows after the rejected upload, want 0", got)
 		}
 
-		// The form of the current workspace and a request without the
-		// field both pass.
+		// A form without the field is rejected too; the form of the current
+		// workspace passes.
+		resp = ann.post("/contacts", url.Values{"given": {"Per"}, "form_workspace": {""}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(resp.Body, "This form does not say which workspace it belongs to") {
+			t.Errorf("POST /contacts without form_workspace: status %d, want 409 saying the workspace is missing", resp.StatusCode)
+		}
 		if resp := ann.post("/contacts", url.Values{"given": {"Kari"}, "form_workspace": {personal}}); resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("POST /contacts with the current workspace: status %d, want 303", resp.StatusCode)
 		}
-		if resp := ann.post("/contacts", url.Values{"given": {"Per"}}); resp.StatusCode != http.StatusSeeOther {
-			t.Errorf("POST /contacts without form_workspace: status %d, want 303", resp.StatusCode)
+		if got := countRows(t, app.db, "contacts"); got != before+1 {
+			t.Errorf("contacts: %d rows, want %d", got, before+1)
 		}
-		if got := countRows(t, app.db, "contacts"); got != before+2 {
-			t.Errorf("contacts: %d rows, want %d", got, before+2)
+
+		// Creating a team does not depend on the current workspace.
+		if resp := ann.post("/teams", url.Values{"name": {"Oslo"}, "form_workspace": {team}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("POST /teams from a stale tab: status %d, want 303", resp.StatusCode)
 		}
 	})
 }

@@ -42,6 +42,9 @@ func (b *browser) uploadAt(path, fileName string, content io.Reader) *response {
 		}
 		pw.CloseWithError(err)
 	}()
+	if ws := b.currentWorkspace(); ws != "" && !strings.Contains(path, "form_workspace=") {
+		path += "?form_workspace=" + url.QueryEscape(ws)
+	}
 	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+path, pr)
 	if err != nil {
 		b.app.t.Fatal(err)
@@ -426,7 +429,7 @@ func TestImportUploadRejected(t *testing.T) {
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("note", "no file here")
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, app.srv.URL+"/contacts/import", &body)
+	req, _ := http.NewRequest(http.MethodPost, app.srv.URL+"/contacts/import?form_workspace="+b.currentWorkspace(), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if resp := b.do(req); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, "No file was chosen") {
 		t.Errorf("multipart without a file: status %d, want 422 saying no file was chosen", resp.StatusCode)

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/chatalott/chatalott"
@@ -273,35 +275,86 @@ func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 // file upload's action, that carries the workspace a form was rendered in.
 const formWorkspaceField = "form_workspace"
 
-// formFromOtherWorkspace reports whether a form names a workspace other
-// than the session's current one, and then writes a 409 page. The current
-// workspace is stored on the session, so switching in one tab changes it
-// for every tab. Without this check a form left open in another tab would
-// save into the workspace switched to. A request without the field passes.
+// workspaceFreeForms lists the forms of logged-in users that do not act in
+// the current workspace, so they carry no formWorkspaceField. Every other
+// form posted by a logged-in user must carry it; account settings
+// (POST /settings/…) are exempt too.
+var workspaceFreeForms = map[string]bool{
+	"POST /workspaces/switch": true, // chooses the workspace
+	"POST /teams":             true, // creates a new team
+	"POST /invites/accept":    true, // joins the invite's team
+	// A follow-up's buttons name its id, which another workspace does not
+	// have, so a stale one answers 404.
+	"POST /follow-ups/{id}/done":   true,
+	"POST /follow-ups/{id}/snooze": true,
+	"POST /follow-ups/{id}/reopen": true,
+}
+
+// formFromOtherWorkspace reports whether a form fails to name the session's
+// current workspace, and then writes a 409 page. The current workspace is
+// stored on the session, so switching in one tab changes it for every tab.
+// Without this check a form left open in another tab would save into the
+// workspace switched to.
 func (s *Server) formFromOtherWorkspace(w http.ResponseWriter, r *http.Request, v *viewer) bool {
-	formWorkspace := r.URL.Query().Get(formWorkspaceField)
-	if formWorkspace == "" && isFormContentType(r) {
-		if !s.parseForm(w, r) {
-			return true
-		}
-		formWorkspace = r.PostForm.Get(formWorkspaceField)
-	}
-	if formWorkspace == "" || formWorkspace == v.Workspace.ID {
+	if workspaceFreeForms[r.Pattern] || strings.HasPrefix(r.Pattern, "POST /settings/") {
 		return false
 	}
-	formName := "another workspace"
-	if s.Teams != nil {
-		if ws, _, err := s.Teams.Store.Membership(r.Context(), formWorkspace, v.User.ID); err == nil {
-			formName = "“" + ws.Name + "”"
+	formWorkspace := r.URL.Query().Get(formWorkspaceField)
+	if formWorkspace == "" {
+		switch {
+		case isFormContentType(r):
+			if !s.parseForm(w, r) {
+				return true
+			}
+			formWorkspace = r.PostForm.Get(formWorkspaceField)
+		case !isMultipart(r) || r.Pattern != "POST /contacts/import":
+			// Not a form this route reads: the handler rejects the format.
+			return false
 		}
 	}
+	if formWorkspace == v.Workspace.ID {
+		return false
+	}
 	s.Logger.Info("form from another workspace rejected", "user_id", v.User.ID,
-		"form_workspace", formWorkspace, "current_workspace", v.Workspace.ID)
+		"form_workspace", formWorkspace, "current_workspace", v.Workspace.ID, "route", r.Pattern)
 	s.render(w, r, http.StatusConflict, "error", page{Title: "Switched to another workspace",
-		Data: "This form belongs to " + formName + ", but this browser has switched to “" + v.Workspace.Name +
-			"” since the page opened, maybe in another tab. Nothing was saved. Switch back to " + formName +
-			" in the workspace menu, then send the form again."})
+		Data: s.otherWorkspaceMessage(r, v, formWorkspace)})
 	return true
+}
+
+// isMultipart reports whether r carries a multipart form, as the import's
+// file upload, the one route that reads one, does.
+func isMultipart(r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "multipart/form-data"
+}
+
+// otherWorkspaceMessage explains why a form naming formWorkspace was not
+// saved, and what to do.
+func (s *Server) otherWorkspaceMessage(r *http.Request, v *viewer, formWorkspace string) string {
+	current := "“" + v.Workspace.Name + "”"
+	if v.Workspace.Kind == accounts.WorkspacePersonal {
+		current = "your personal workspace"
+	}
+	if formWorkspace == "" {
+		return "This form does not say which workspace it belongs to, so nothing was saved. Reload the page, " +
+			"check that it shows the workspace you want, and send the form again."
+	}
+	var ws *accounts.Workspace
+	if s.Teams != nil {
+		ws, _, _ = s.Teams.Store.Membership(r.Context(), formWorkspace, v.User.ID)
+	}
+	if ws == nil {
+		return "This form belongs to a team you no longer have access to, so nothing was saved. You are working in " +
+			current + "."
+	}
+	formName := "“" + ws.Name + "”"
+	if ws.Kind == accounts.WorkspacePersonal {
+		formName = "your personal workspace"
+	}
+	return "This form belongs to " + formName + ", but this browser has switched to " + current +
+		" since the page opened, maybe in another tab. Nothing was saved. Switch back to " + formName +
+		" in the workspace menu, then send the form again."
 }
 
 func setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {

@@ -11,7 +11,7 @@ func TestFormContentTypes(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	b := app.newBrowser()
 	b.signUp("Ana", "ana@example.com")
-	form := url.Values{"given": {"Ana"}, "family": {"Lima"}}.Encode()
+	form := url.Values{"given": {"Ana"}, "family": {"Lima"}, "form_workspace": {b.currentWorkspace()}}.Encode()
 	cases := []struct {
 		contentType string
 		body        string
