@@ -194,7 +194,7 @@ func (n *Notifier) SendTeamInvite(ctx context.Context, to, token string) error {
 			"To see the team and who invited you, open this link:\r\n\r\n" +
 			n.link("/invites/accept", token) + "\r\n\r\n" +
 			"The link works once, for 7 days. To accept, log in or sign up with this email address and verify it.\r\n" +
-			"If you do not know the sender, ignore this email.\r\n\r\n-- \r\nChatalott\r\n",
+			"If you did not expect an invite, ignore this email: nothing happens unless the link is used.\r\n\r\n-- \r\nChatalott\r\n",
 		Kind: KindTeamInvite,
 	})
 }

@@ -43,6 +43,8 @@ type DB struct {
 	// use it. On SQLite it is the same pool as sql.
 	owner   *sql.DB
 	appRole string
+	// login is the user name of DATABASE_URL, for messages.
+	login   string
 	Dialect string
 	// writeSlot serialises write transactions on SQLite, which allows one
 	// writer at a time: waiting here, in order and for as long as the
@@ -103,7 +105,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 	app.SetMaxOpenConns(20)
 	app.SetMaxIdleConns(20)
 	app.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{sql: app, owner: owner, appRole: role, Dialect: Postgres}, nil
+	return &DB{sql: app, owner: owner, appRole: role, login: cfg.User, Dialect: Postgres}, nil
 }
 
 // OpenSQLite opens the SQLite database file at path in WAL mode.

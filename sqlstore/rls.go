@@ -9,6 +9,7 @@ import (
 	"regexp"
 
 	"github.com/chatalott/chatalott"
+	"github.com/jackc/pgx/v5"
 )
 
 // The application's queries on PostgreSQL run as a role of their own, one
@@ -104,9 +105,9 @@ $$`
 // on conn.
 func (db *DB) prepareAppRole(ctx context.Context, conn *sql.Conn, query string) error {
 	if _, err := conn.ExecContext(ctx, query); err != nil {
-		return fmt.Errorf("sqlstore: prepare role %s: %w; the DATABASE_URL user needs CREATEROLE, or an administrator "+
-			"creates the role once with CREATE ROLE %s NOLOGIN and grants it with GRANT %s TO that user",
-			db.appRole, err, db.appRole, db.appRole)
+		return fmt.Errorf("sqlstore: prepare role %s: %w; the DATABASE_URL user %s needs CREATEROLE, or an administrator "+
+			"runs once: CREATE ROLE %s NOLOGIN NOINHERIT; (skip it if the role exists) GRANT %s TO %s;",
+			db.appRole, err, db.login, db.appRole, db.appRole, pgx.Identifier{db.login}.Sanitize())
 	}
 	return nil
 }

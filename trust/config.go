@@ -71,7 +71,7 @@ type ResponseTimes struct {
 
 // Default values of the optional fields.
 const (
-	DefaultOrganization = "the operator of this Chatalott instance"
+	DefaultOrganization = "the operator of this instance"
 	DefaultLanguage     = "en"
 )
 

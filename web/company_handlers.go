@@ -147,7 +147,10 @@ func (s *Server) handleCompanyView(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCompanyEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Companies.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "company", func(scope chatalott.Scope) error {
+			_, err := s.Companies.Get(r.Context(), scope, r.PathValue("id"))
+			return err
+		})
 		return
 	}
 	s.render(w, r, http.StatusOK, "company_form", page{Title: "Edit " + c.Name, Data: newCompanyForm(c)})

@@ -106,7 +106,10 @@ type contactViewData struct {
 func (s *Server) handleContactEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Contacts.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "contact", func(scope chatalott.Scope) error {
+			_, err := s.Contacts.Get(r.Context(), scope, r.PathValue("id"))
+			return err
+		})
 		return
 	}
 	s.render(w, r, http.StatusOK, "contact_form", page{Title: "Edit " + c.DisplayName(), Data: newContactForm(c)})

@@ -170,7 +170,10 @@ func (s *Server) handleDealEdit(w http.ResponseWriter, r *http.Request) {
 	scope := viewerFrom(r).Scope()
 	d, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.renderMissing(w, r, err, "deal", func(scope chatalott.Scope) error {
+			_, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
+			return err
+		})
 		return
 	}
 	form, err := s.newDealForm(r.Context(), scope, d, d.AmountInput())

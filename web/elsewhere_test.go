@@ -10,6 +10,28 @@ import (
 	"github.com/chatalott/chatalott"
 )
 
+// requireSwitchOffer checks that member, working in another workspace,
+// gets a 404 for path that names team's workspace and offers to switch,
+// and that outsider gets the plain 404 with no word of the team.
+func requireSwitchOffer(t *testing.T, member, outsider *browser, kind, path, team string) {
+	t.Helper()
+	resp := member.get(path)
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET %s of the team from the personal workspace: status %d, want 404", path, resp.StatusCode)
+	}
+	mustContain(t, path+" from the personal workspace", resp.Body,
+		"This "+kind+" is in the workspace “Fjord Sales”. You are working in your personal workspace.",
+		`<input type="hidden" name="workspace" value="`+team+`">`,
+		`<input type="hidden" name="next" value="`+path+`">`)
+	other := outsider.get(path)
+	if other.StatusCode != http.StatusNotFound {
+		t.Errorf("GET %s as a non-member: status %d, want 404", path, other.StatusCode)
+	}
+	if strings.Contains(other.Body, "Fjord") || strings.Contains(other.Body, team) {
+		t.Errorf("GET %s as a non-member: the 404 page names the team", path)
+	}
+}
+
 func TestRecordInOtherWorkspaceOffersSwitch(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, app *testApp) {
 		ann := app.newBrowser()
@@ -32,25 +54,11 @@ func TestRecordInOtherWorkspaceOffersSwitch(t *testing.T) {
 		bob.signUp("Bob", "bob@example.com")
 		ann.switchTo(personal)
 
-		for kind, path := range records {
-			resp := ann.get(path)
-			if resp.StatusCode != http.StatusNotFound {
-				t.Errorf("%s of the team from the personal workspace: status %d, want 404", kind, resp.StatusCode)
-			}
-			mustContain(t, kind+" page from the personal workspace", resp.Body,
-				"This "+kind+" is in the workspace “Fjord Sales”. You are working in your personal workspace.",
-				`<input type="hidden" name="workspace" value="`+team+`">`,
-				`<input type="hidden" name="next" value="`+path+`">`)
-
-			// Someone who is not a member gets the plain 404, with no word
-			// of the team.
-			other := bob.get(path)
-			if other.StatusCode != http.StatusNotFound || strings.Contains(other.Body, "Fjord") || strings.Contains(other.Body, team) {
-				t.Errorf("%s of the team for a non-member: status %d, names the team: %v; want a plain 404",
-					kind, other.StatusCode, strings.Contains(other.Body, "Fjord"))
+		for kind, record := range records {
+			for _, path := range []string{record, record + "/edit"} {
+				requireSwitchOffer(t, ann, bob, kind, path, team)
 			}
 		}
-
 		path := records["contact"]
 		resp := ann.post("/workspaces/switch", url.Values{"workspace": {team}, "next": {path}})
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != path {
