@@ -265,6 +265,9 @@ func (s *Service) CreateTeam(ctx context.Context, userID, name string) (*account
 	if err != nil {
 		return nil, err
 	}
+	if err := s.requireNewName(ctx, userID, "", name); err != nil {
+		return nil, err
+	}
 	w := &accounts.Workspace{ID: s.NewID(), Name: name, Kind: accounts.WorkspaceTeam, CreatedAt: s.Now().UTC()}
 	a := Actor{UserID: userID, Workspace: w, Role: accounts.RoleOwner}
 	if err := s.Store.CreateTeam(ctx, w, userID, s.activity(a, EventCreated, name)); err != nil {
@@ -386,7 +389,27 @@ func (s *Service) Rename(ctx context.Context, a Actor, name string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.requireNewName(ctx, a.UserID, a.Workspace.ID, name); err != nil {
+		return err
+	}
 	return s.Store.RenameTeam(ctx, a.Workspace.ID, name, s.activity(a, EventRenamed, name))
+}
+
+// requireNewName returns a field error on name when userID already belongs
+// to a team of that name, other than the team except, because the
+// workspace menu and messages tell teams apart by name. Names are compared
+// without regard to case.
+func (s *Service) requireNewName(ctx context.Context, userID, except, name string) error {
+	list, _, err := s.Store.Workspaces(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		if w.Kind == accounts.WorkspaceTeam && w.ID != except && strings.EqualFold(w.Name, name) {
+			return chatalott.FieldError("name", "You already belong to a team named “%s”. Choose another name.", w.Name)
+		}
+	}
+	return nil
 }
 
 // Delete deletes the team with all of its data. Only owners may delete it,

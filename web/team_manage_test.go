@@ -460,3 +460,37 @@ func TestTeamDelete(t *testing.T) {
 		mustContain(t, "Ann's personal contacts", ann.get("/contacts").Body, "Kept")
 	})
 }
+
+func TestTeamNameUniquePerUser(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, app *testApp) {
+		ann := app.newBrowser()
+		ann.signUp("Ann", "ann@example.com")
+		ann.createTeam("Fjord Sales")
+		teams := countRows(t, app.db, "workspaces")
+
+		resp := ann.post("/teams", url.Values{"name": {"fjord sales"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("second team named fjord sales: status %d, want 422", resp.StatusCode)
+		}
+		mustContain(t, "refused team", resp.Body, "You already belong to a team named “Fjord Sales”. Choose another name.")
+		if got := countRows(t, app.db, "workspaces"); got != teams {
+			t.Errorf("workspaces: %d rows after the refused team, want %d", got, teams)
+		}
+
+		ann.createTeam("Oslo")
+		if resp := ann.post("/team/rename", url.Values{"name": {"FJORD SALES"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("rename Oslo to FJORD SALES: status %d, want 422", resp.StatusCode)
+		}
+		if id := app.teamID("Oslo"); id == "" {
+			t.Error("Oslo lost its name after the refused rename")
+		}
+		if resp := ann.post("/team/rename", url.Values{"name": {"OSLO"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("rename Oslo to OSLO: status %d, want 303", resp.StatusCode)
+		}
+
+		// Another account may use the same name.
+		bob := app.newBrowser()
+		bob.signUp("Bob", "bob@example.com")
+		bob.createTeam("Fjord Sales")
+	})
+}
