@@ -19,34 +19,10 @@ import (
 // the server is missing. On SQLite the isolation matrix in package web
 // covers the application's scoping alone.
 
-// tablesWithWorkspaceColumn reads from the catalog every table of the
-// current schema that has a workspace_id column.
-func tablesWithWorkspaceColumn(t *testing.T, db *sql.DB) []string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `SELECT table_name FROM information_schema.columns
-WHERE column_name = 'workspace_id' AND table_schema = current_schema() ORDER BY table_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return tables
-}
-
 func TestRowLevelSecurityCoversEveryWorkspaceTable(t *testing.T) {
 	db := sqlstoretest.Open(t, sqlstore.Postgres)
 	ctx := context.Background()
-	tables := tablesWithWorkspaceColumn(t, db.SQL())
+	tables := sqlstoretest.WorkspaceTables(t, db)
 	if len(tables) < len(sqlstore.ConfinedTables) {
 		t.Fatalf("catalog lists %d tables with workspace_id, fewer than the %d confined ones: %v", len(tables), len(sqlstore.ConfinedTables), tables)
 	}

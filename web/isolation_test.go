@@ -14,6 +14,7 @@ import (
 
 	"github.com/chatalott/chatalott"
 	"github.com/chatalott/chatalott/sqlstore"
+	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
 )
 
 // isolationRecords maps a record kind, such as "contact", to the id of one
@@ -95,37 +96,6 @@ func fillWorkspace(t *testing.T, app *testApp, b *browser, email, workspace stri
 		}
 	}
 	return rec
-}
-
-// customerTables returns every table with a workspace_id column, read from
-// the database catalog so that a new table is covered without editing the
-// test.
-func customerTables(t *testing.T, app *testApp) []string {
-	t.Helper()
-	query := `SELECT table_name FROM information_schema.columns
-WHERE column_name = 'workspace_id' AND table_schema = current_schema()`
-	if app.db.Dialect == sqlstore.SQLite {
-		query = `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-WHERE m.type = 'table' AND c.name = 'workspace_id'`
-	}
-	rows, err := app.db.SQL().QueryContext(context.Background(), query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(tables)
-	return tables
 }
 
 // checkRowLevelSecurity shows the database's own wall on PostgreSQL, on
@@ -304,7 +274,7 @@ func TestIsolationMatrix(t *testing.T) {
 			}
 		}
 
-		tables := customerTables(t, app)
+		tables := sqlstoretest.WorkspaceTables(t, app.db)
 		t.Logf("customer tables (with workspace_id): %s", strings.Join(tables, ", "))
 		for table, reason := range volatileTables {
 			t.Logf("checksum skips %s because %s", table, reason)

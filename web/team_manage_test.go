@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chatalott/chatalott"
+	"github.com/chatalott/chatalott/sqlstore/sqlstoretest"
 )
 
 // teamOfThree builds the team "Sales" owned by Ann, with Carl as an admin
@@ -86,7 +87,7 @@ func requireRoles(t *testing.T, app *testApp, b *browser, want map[string]string
 func teamChecksum(t *testing.T, app *testApp) string {
 	t.Helper()
 	tables := []string{"workspaces"}
-	for _, table := range customerTables(t, app) {
+	for _, table := range sqlstoretest.WorkspaceTables(t, app.db) {
 		if _, volatile := volatileTables[table]; !volatile {
 			tables = append(tables, table)
 		}
@@ -395,7 +396,7 @@ func TestTeamDelete(t *testing.T) {
 			}
 			return n
 		}
-		tables := customerTables(t, app)
+		tables := sqlstoretest.WorkspaceTables(t, app.db)
 		inTeam := map[string]int{}
 		elsewhere := map[string]int{}
 		for _, table := range tables {

@@ -67,24 +67,9 @@ func Open(t testing.TB, dialect string) *sqlstore.DB {
 func NewPostgresSchema(t testing.TB) string {
 	t.Helper()
 	base := PostgresURL()
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("sqlstoretest: PostgreSQL at %s is required under CI=true: %v", redact(base), err)
-		}
-		t.Skipf("sqlstoretest: PostgreSQL at %s is not reachable (%v); set CHATALOTT_TEST_DATABASE_URL or start it", redact(base), err)
-	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	// The schema name is made of hex digits only, so it is safe to splice
-	// into DDL, which takes no bind parameters.
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil { // #nosec G202 -- schema is "test_" and 16 hex digits from crypto/rand
+	admin := connectAdmin(t, base)
+	schema := randomName()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil { // #nosec G202 -- randomName returns "test_" and hex digits
 		t.Fatalf("sqlstoretest: create schema: %v", err)
 	}
 	t.Cleanup(func() {
@@ -101,6 +86,65 @@ func NewPostgresSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// connectAdmin connects to the test server at base. When it cannot be
+// reached the test is skipped, except under CI=true, where that is a
+// failure.
+func connectAdmin(t testing.TB, base string) *sql.DB {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = admin.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("sqlstoretest: PostgreSQL at %s is required under CI=true: %v", redact(base), err)
+		}
+		t.Skipf("sqlstoretest: PostgreSQL at %s is not reachable (%v); set CHATALOTT_TEST_DATABASE_URL or start it", redact(base), err)
+	}
+	return admin
+}
+
+// randomName returns "test_" and 16 hex digits from crypto/rand: a schema
+// or database name that is safe to splice into DDL, which takes no bind
+// parameters.
+func randomName() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "test_" + hex.EncodeToString(b)
+}
+
+// WorkspaceTables returns every table of db with a workspace_id column,
+// read from the catalog so that a new table is covered without editing a
+// test.
+func WorkspaceTables(t testing.TB, db *sqlstore.DB) []string {
+	t.Helper()
+	query := `SELECT table_name FROM information_schema.columns
+WHERE column_name = 'workspace_id' AND table_schema = current_schema() ORDER BY table_name`
+	if db.Dialect == sqlstore.SQLite {
+		query = `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+WHERE m.type = 'table' AND c.name = 'workspace_id' ORDER BY m.name`
+	}
+	rows, err := db.SQL().QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return tables
 }
 
 func redact(raw string) string {
@@ -120,21 +164,9 @@ func OpenSeparateDatabase(t testing.TB) *sqlstore.DB {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	base := PostgresURL()
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.PingContext(ctx)
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("sqlstoretest: PostgreSQL at %s is required under CI=true: %v", redact(base), err)
-		}
-		t.Skipf("sqlstoretest: PostgreSQL at %s is not reachable (%v)", redact(base), err)
-	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "test_" + hex.EncodeToString(b)
-	// name is "test_" and 16 hex digits from crypto/rand, safe in DDL.
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil { // #nosec G202 -- name is hex, as above
+	admin := connectAdmin(t, base)
+	name := randomName()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil { // #nosec G202 -- randomName returns "test_" and hex digits
 		t.Fatalf("sqlstoretest: create database: %v", err)
 	}
 	u, err := url.Parse(base)
