@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -105,8 +106,14 @@ func versionString() string {
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// A summary may end with its own "Usage:" line, which then replaces
+	// the generic one.
+	usage := "Usage: chatalott " + name + " [flags]"
+	if i := strings.LastIndex(summary, "\nUsage: "); i >= 0 {
+		summary, usage = summary[:i], summary[i+1:]
+	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: chatalott %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fmt.Fprintf(stderr, "%s\n\n%s\n\nFlags:\n", usage, summary)
 		fs.PrintDefaults()
 	}
 	return fs

@@ -192,6 +192,9 @@ func TestMigrateBothEngines(t *testing.T) {
 				if got := strings.Contains(stderr.String(), "migration applied"); got != wantLog {
 					t.Errorf("migrate run %d logged an applied migration: %v, want %v", i+1, got, wantLog)
 				}
+				if got := strings.Contains(stdout.String(), "Applied "); got != wantLog {
+					t.Errorf("migrate run %d printed %q; reports applied migrations: %v, want %v", i+1, stdout.String(), got, wantLog)
+				}
 			}
 		})
 	}
@@ -202,11 +205,14 @@ func TestCommandsAndHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"version"}, &stdout, &stderr); err != nil || !strings.HasPrefix(stdout.String(), "chatalott ") {
 		t.Errorf("version: %q, %v", stdout.String(), err)
 	}
-	for _, cmd := range []string{"serve", "migrate", "version"} {
+	for _, cmd := range []string{"serve", "migrate", "version", "import", "export", "user"} {
 		stderr.Reset()
 		err := run(context.Background(), []string{cmd, "--help"}, io.Discard, &stderr)
-		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "Usage: chatalott "+cmd) {
+		if !errors.Is(err, flag.ErrHelp) || !strings.HasPrefix(stderr.String(), "Usage: chatalott "+cmd) {
 			t.Errorf("%s --help: err %v, output %q", cmd, err, stderr.String())
+		}
+		if n := strings.Count(stderr.String(), "Usage:"); n != 1 {
+			t.Errorf("%s --help prints %d usage lines, want 1:\n%s", cmd, n, stderr.String())
 		}
 	}
 	if err := run(context.Background(), []string{"serve", "--addr"}, io.Discard, io.Discard); err == nil {

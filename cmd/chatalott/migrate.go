@@ -17,11 +17,14 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, &cfg, logger)
+	db, applied, err := openAndMigrate(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if len(applied) > 0 {
+		fmt.Fprintf(stdout, "Applied %d migrations.\n", len(applied))
+	}
 	fmt.Fprintf(stdout, "Database (%s) is up to date.\n", db.Dialect)
 	if role := db.AppRole(); role != "" {
 		fmt.Fprintf(stdout, "Queries run as role %s, under row-level security.\n", role)

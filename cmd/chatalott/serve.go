@@ -40,19 +40,26 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 
 // openDatabase opens and migrates the configured database.
 func openDatabase(ctx context.Context, cfg *config, logger *slog.Logger) (*sqlstore.DB, error) {
+	db, _, err := openAndMigrate(ctx, cfg, logger)
+	return db, err
+}
+
+// openAndMigrate opens and migrates the configured database and returns
+// the names of the migrations it applied.
+func openAndMigrate(ctx context.Context, cfg *config, logger *slog.Logger) (*sqlstore.DB, []string, error) {
 	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	for _, name := range applied {
 		logger.Info("migration applied", "migration", name, "dialect", db.Dialect)
 	}
-	return db, nil
+	return db, applied, nil
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,10 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprint(stderr, "Usage: chatalott user add --email EMAIL --name NAME\n\nCreate an account; the password is read from standard input.\n")
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(stderr, "Usage: chatalott user add --email EMAIL --name NAME\n")
 		return errors.New(`unknown user command; use "chatalott user add"`)
