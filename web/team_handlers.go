@@ -102,6 +102,13 @@ type teamPage struct {
 	IsTeam     bool
 	CanManage  bool // owner or admin
 	IsOwner    bool
+	// SoleOwner reports that the viewer is the team's only owner, who
+	// cannot leave.
+	SoleOwner bool
+	// InviteEmail and InviteRole refill the invite form after a rejected
+	// invite.
+	InviteEmail string
+	InviteRole  string
 }
 
 func (s *Server) handleTeam(w http.ResponseWriter, r *http.Request) {
@@ -133,6 +140,16 @@ func (s *Server) renderTeam(w http.ResponseWriter, r *http.Request, status int, 
 			s.renderError(w, r, err)
 			return
 		}
+		owners := 0
+		for _, m := range data.Members {
+			if m.Role == accounts.RoleOwner {
+				owners++
+			}
+		}
+		data.SoleOwner = data.IsOwner && owners == 1
+	}
+	if r.Pattern == "POST /team/invites" {
+		data.InviteEmail, data.InviteRole = r.PostForm.Get("email"), r.PostForm.Get("role")
 	}
 	p := page{Title: "Team", Notice: notice, Data: data}
 	if formErr != nil {

@@ -136,7 +136,9 @@ func TestInviteRejectsMemberAndPending(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("%s: status %d, want 422", c.name, resp.StatusCode)
 			}
-			mustContain(t, c.name+": team page", resp.Body, `<span class="field-error">`+c.want+`</span>`)
+			mustContain(t, c.name+": team page", resp.Body, `<span class="field-error">`+c.want+`</span>`,
+				`name="email" type="email" value="`+html.EscapeString(c.email)+`" required>`,
+				`<option value="admin" selected>admin</option>`)
 		}
 		if got := countRows(t, app.db, "team_invites"); got != invites {
 			t.Errorf("team_invites after rejected invites: %d, want %d", got, invites)
@@ -255,8 +257,11 @@ func TestTeamFormsAskToConfirm(t *testing.T) {
 			`<form method="post" action="/team/members/`+carlID+`/remove" class="inline" data-confirm="Remove Carl (carl@example.com) from the team `+teamName+`? They lose access to its data at once.">`,
 			`<form method="post" action="/team/transfer" class="inline" data-confirm="Make Bob (bob@example.com) the owner of the team `+teamName+`? You become an admin and can no longer rename or delete the team.">`,
 			`<form method="post" action="/team/transfer" class="inline" data-confirm="Make Carl (carl@example.com) the owner of the team `+teamName+`? You become an admin and can no longer rename or delete the team.">`,
-			`<form method="post" action="/team/leave" data-confirm="Leave the team `+teamName+`? You lose access to its data until someone invites you again.">`,
-			`<form method="post" action="/team/invites/`+inviteID+`/revoke" class="inline" data-confirm="Revoke the invite to pending@example.com? Its link stops working.">`)
+			`<form method="post" action="/team/invites/`+inviteID+`/revoke" class="inline" data-confirm="Revoke the invite to pending@example.com? Its link stops working.">`,
+			"You are the only owner, so you cannot leave: transfer ownership to a member or delete the team first.")
+		if strings.Contains(owner, `action="/team/leave"`) {
+			t.Error("the only owner's team page offers to leave, which the server refuses")
+		}
 		if strings.Contains(owner, `"Sales"`) || strings.Contains(owner, "<b>") {
 			t.Error("owner's team page shows the team name unescaped")
 		}
@@ -264,12 +269,16 @@ func TestTeamFormsAskToConfirm(t *testing.T) {
 		admin := carl.get("/team").Body
 		mustContain(t, "admin's team page", admin,
 			`<form method="post" action="/team/members/`+bobID+`/remove" class="inline" data-confirm="Remove Bob (bob@example.com) from the team `+teamName+`?`,
-			`<form method="post" action="/team/leave" data-confirm="Leave the team `+teamName+`?`,
+			`<form method="post" action="/team/leave" data-confirm="Leave the team `+teamName+`? You lose access to its data until someone invites you again.">`,
 			`<form method="post" action="/team/invites/`+inviteID+`/revoke" class="inline" data-confirm="Revoke the invite to pending@example.com?`)
 		for _, action := range []string{"remove", "transfer", "leave", "revoke"} {
-			forms := regexp.MustCompile(`<form method="post" action="/team/[^"]*`+action+`"[^>]*>`).FindAllString(owner, -1)
+			page, who := owner, "owner"
+			if action == "leave" {
+				page, who = admin, "admin"
+			}
+			forms := regexp.MustCompile(`<form method="post" action="/team/[^"]*`+action+`"[^>]*>`).FindAllString(page, -1)
 			if len(forms) == 0 {
-				t.Errorf("owner's team page has no %s form", action)
+				t.Errorf("%s's team page has no %s form", who, action)
 			}
 			for _, form := range forms {
 				if !strings.Contains(form, ` data-confirm="`) {
