@@ -126,7 +126,7 @@ func (s *Server) handleVerifyEmail(w http.ResponseWriter, r *http.Request) {
 // handleResendVerification emails the logged-in user a new verification
 // link, which replaces the earlier one.
 func (s *Server) handleResendVerification(w http.ResponseWriter, r *http.Request) {
-	if s.emailFlowsMissing(w, r) {
+	if s.emailFlowsMissing(w, r) || !s.parseForm(w, r) {
 		return
 	}
 	v := viewerFrom(r)
@@ -138,6 +138,11 @@ func (s *Server) handleResendVerification(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.Logger.Info("verification link sent again", "user_id", v.User.ID)
+	// The invite page asks to come back to it.
+	if r.PostForm.Get("next") == invitePath {
+		http.Redirect(w, r, invitePath+"?notice=verification-sent", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/settings?notice=verification-sent", http.StatusSeeOther)
 }
 

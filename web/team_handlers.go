@@ -336,7 +336,7 @@ func (s *Server) handleInviteView(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewerFrom(r)
 	data := invitePage{Invite: view, LoggedIn: v != nil, Verified: v != nil && v.User.EmailVerifiedAt != nil}
-	s.render(w, r, http.StatusOK, "invite_accept", page{Title: "Team invite", Data: data})
+	s.render(w, r, http.StatusOK, "invite_accept", page{Title: "Team invite", Notice: noticeFrom(r), Data: data})
 }
 
 // handleInviteAccept accepts the invite in the invite cookie for the

@@ -207,7 +207,7 @@ func TestInvitePageAsksToConfirmEmail(t *testing.T) {
 		}
 
 		const confirmFirst = "To accept, first confirm your email address dan@example.com with the link we emailed to it."
-		const resendButton = `<form method="post" action="/settings/verify-email" class="inline"><button type="submit" class="link">Send the confirmation link again</button></form>`
+		const resendButton = `<form method="post" action="/settings/verify-email" class="inline"><input type="hidden" name="next" value="/invites/accept"><button type="submit" class="link">Send the confirmation link again</button></form>`
 		const acceptForm = `<form method="post" action="/invites/accept">`
 		unverified := dan.get("/invites/accept")
 		if unverified.StatusCode != http.StatusOK {
@@ -218,10 +218,12 @@ func TestInvitePageAsksToConfirmEmail(t *testing.T) {
 			t.Error("invite page before confirming has the accept button")
 		}
 
-		resp := dan.post("/settings/verify-email", nil)
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings?notice=verification-sent" {
-			t.Fatalf("send the link again: status %d location %q, want 303 to /settings", resp.StatusCode, resp.Header.Get("Location"))
+		resp := dan.post("/settings/verify-email", url.Values{"next": {"/invites/accept"}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/invites/accept?notice=verification-sent" {
+			t.Fatalf("send the link again: status %d location %q, want 303 back to the invite", resp.StatusCode, resp.Header.Get("Location"))
 		}
+		mustContain(t, "invite page after sending the link again", dan.get("/invites/accept?notice=verification-sent").Body,
+			"We sent a new confirmation link to your email address.")
 		verifyToken := app.mail.take(t, "dan@example.com").token(t, "/verify-email")
 		if resp := dan.post("/verify-email", url.Values{"token": {verifyToken}}); resp.Header.Get("Location") != "/invites/accept" {
 			t.Fatalf("confirm: redirect to %q, want /invites/accept", resp.Header.Get("Location"))
