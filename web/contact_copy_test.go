@@ -54,6 +54,10 @@ func TestContactCopyIntoTeam(t *testing.T) {
 		if got := countRows(t, app.db, "contacts"); got != before+1 {
 			t.Errorf("contacts = %d, want %d (only the new team contact)", got, before+1)
 		}
+		// The copy menu calls the personal workspace by that name, as the
+		// header's switcher does, not by the user's name.
+		mustContain(t, "team contact page", ann.get("/contacts/"+teamContact).Body,
+			`<option value="`+personal+`">Personal</option>`)
 	})
 }
 
