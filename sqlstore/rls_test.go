@@ -189,13 +189,13 @@ SELECT $1, id, 'planted@example.com' FROM contacts LIMIT 1`, b.WorkspaceID)
 	}
 }
 
-// search_entries_matching runs as the tables' owner, past the policies, so
+// search_entries_ranked runs as the tables' owner, past the policies, so
 // it must apply the workspace rule itself.
 func TestSearchFunctionKeepsToTheWorkspaceSet(t *testing.T) {
 	db := sqlstoretest.Open(t, sqlstore.Postgres)
 	ctx := context.Background()
 	a, b := fillTwoWorkspaces(t, db)
-	const everything = `SELECT COUNT(*) FROM search_entries_matching('%', '', '', '')`
+	const everything = `SELECT COUNT(*) FROM search_entries_ranked('', '', '%', '', '', '', 1000000)`
 	if got := count(t, db.AppSQL(), everything); got != 0 {
 		t.Errorf("search function without a workspace setting returns %d rows, want 0", got)
 	}
@@ -213,7 +213,7 @@ func TestSearchFunctionKeepsToTheWorkspaceSet(t *testing.T) {
 		if got := count(t, tx, everything); got != tc.want {
 			t.Errorf("search function in workspace %s returns %d rows, want %d", tc.scope.WorkspaceID, got, tc.want)
 		}
-		if got := count(t, tx, `SELECT COUNT(*) FROM search_entries_matching('%', '', '', '') WHERE workspace_id <> $1`, tc.scope.WorkspaceID); got != 0 {
+		if got := count(t, tx, `SELECT COUNT(*) FROM search_entries_ranked('', '', '%', '', '', '', 1000000) WHERE workspace_id <> $1`, tc.scope.WorkspaceID); got != 0 {
 			t.Errorf("search function in workspace %s returns %d rows of another workspace", tc.scope.WorkspaceID, got)
 		}
 		tx.Rollback()
@@ -246,11 +246,11 @@ func TestSearchFunctionSearchPath(t *testing.T) {
 	db := sqlstoretest.Open(t, sqlstore.Postgres)
 	var config, schema string
 	err := db.SQL().QueryRowContext(context.Background(), `SELECT array_to_string(p.proconfig, ';'), current_schema() FROM pg_proc p
-WHERE p.proname = 'search_entries_matching' AND p.pronamespace = current_schema()::regnamespace`).Scan(&config, &schema)
+WHERE p.proname = 'search_entries_ranked' AND p.pronamespace = current_schema()::regnamespace`).Scan(&config, &schema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "search_path=" + schema + ", pg_temp"; config != want {
-		t.Errorf("search_entries_matching settings = %q, want %q", config, want)
+	if want := "search_path=" + schema + ", pg_temp;enable_seqscan=off"; config != want {
+		t.Errorf("search_entries_ranked settings = %q, want %q", config, want)
 	}
 }

@@ -109,20 +109,25 @@ func (s *ContactStore) indexContactsBulk(ctx context.Context, tx *sql.Tx, scope 
 // the patterns match literally; the email is compared with instr or strpos,
 // never with LIKE, because an address may contain % or _.
 //
-// On PostgreSQL the trigram GIN index answers the patterns, inside the
-// function search_entries_matching (migration 0032): under row-level
-// security PostgreSQL would not use the index for LIKE. The function
-// returns only rows of the transaction's workspace, and the query names the
-// workspace again. On SQLite the FTS5 trigram index answers $9, the longest
-// word when it has three or more characters (the trigram minimum); a
-// shorter query scans the workspace's rows.
+// On PostgreSQL the function search_entries_ranked (migration 0032) finds,
+// ranks and limits the matches, one rank at a time so that a common word
+// does not rank and sort the whole workspace. It builds the prefix pattern
+// from $2, and the query names $4 and $9 only so that every parameter has
+// a type. The query sorts the function's at most $10 rows again and reads
+// each deal's company. Under row-level security PostgreSQL would not use
+// the trigram index for LIKE, so the function runs past the policy and
+// returns only rows of the transaction's workspace, and the query names
+// the workspace again. On SQLite the FTS5 trigram index matches $9, the
+// longest word when it has three or more characters (the trigram minimum);
+// a shorter query scans the workspace's rows.
 const (
-	searchSelect = `SELECT e.kind, e.subject_id, e.title,
+	searchColumns = `SELECT e.kind, e.subject_id, e.title,
   CASE WHEN e.kind = 'deal' THEN COALESCE((SELECT c.name FROM deals d JOIN companies c
       ON c.workspace_id = d.workspace_id AND c.id = d.company_id WHERE d.workspace_id = e.workspace_id AND d.id = e.deal_id), '')
-    ELSE e.detail END,
-  CASE WHEN e.name_key = $2 OR %s THEN 0
-       WHEN e.name_key LIKE $4 OR (' ' || e.doc) LIKE ('%% ' || $4) THEN 1
+    ELSE e.detail END,`
+	searchSQLiteRank = `
+  CASE WHEN e.name_key = $2 OR ($3 <> '' AND instr(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0) THEN 0
+       WHEN e.name_key LIKE $4 OR (' ' || e.doc) LIKE ('% ' || $4) THEN 1
        ELSE 2 END AS rank`
 	searchSQLiteWhere = `
 FROM search_entries e
@@ -136,14 +141,13 @@ ORDER BY rank, e.kind_order, e.name_key, e.subject_id
 LIMIT $10`
 )
 
-var (
-	searchPostgresSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND strpos(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) + `
-FROM search_entries_matching($5, $6, $7, $8) e
-WHERE e.workspace_id = $1 AND length($9::text) > 0` + searchOrder
-	searchSQLiteScanSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND instr(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) +
-		searchSQLiteWhere + ` AND length($9) > 0` + searchOrder
-	searchSQLiteFTSSQL = fmt.Sprintf(searchSelect, `($3 <> '' AND instr(' ' || e.emails || ' ', ' ' || $3 || ' ') > 0)`) +
-		searchSQLiteWhere + ` AND e.entry_id IN (SELECT rowid FROM search_fts WHERE search_fts.doc LIKE $9)` + searchOrder
+const (
+	searchPostgresSQL = searchColumns + ` e.rank
+FROM search_entries_ranked($2, $3, $5, $6, $7, $8, $10) e
+WHERE e.workspace_id = $1 AND length($4::text) > 0 AND length($9::text) > 0` + searchOrder
+	searchSQLiteScanSQL = searchColumns + searchSQLiteRank + searchSQLiteWhere + ` AND length($9) > 0` + searchOrder
+	searchSQLiteFTSSQL  = searchColumns + searchSQLiteRank + searchSQLiteWhere +
+		` AND e.entry_id IN (SELECT rowid FROM search_fts WHERE search_fts.doc LIKE $9)` + searchOrder
 )
 
 // Search implements search.Store.

@@ -94,21 +94,104 @@ CREATE POLICY workspace_isolation ON timeline_entries
 -- operator is not marked leakproof, and LIKE is not, so it would scan every
 -- row of the workspace instead. This function runs as the tables' owner,
 -- past the policy, and applies the same rule itself: it returns only rows
--- of the workspace in app.workspace_id, and none without it. EXECUTE plans
--- the query for each call's patterns.
-CREATE FUNCTION search_entries_matching(p1 TEXT, p2 TEXT, p3 TEXT, p4 TEXT)
-RETURNS SETOF search_entries
+-- of the workspace in app.workspace_id, and none without it.
+--
+-- It returns the first p_limit matches in search order: rank (0 for a name
+-- equal to p_folded or an email address equal to p_email, 1 for a name or
+-- word that starts with p_folded, 2 for the other matches),
+-- then kind_order, name_key and subject_id. p1 to p4 are the word patterns
+-- that every match must contain; an empty one matches everything.
+--
+-- Sorting by a computed rank would fetch and rank every match before the
+-- limit, all of the workspace when a word is common. So each rank is a
+-- separate query with its own ORDER BY and LIMIT, and a rank runs only
+-- while fewer than p_limit rows have been found. Rank 0 reads the indexes
+-- on name_key and on the email tokens and sorts the few rows found. Rank 1 first checks the first
+-- head_rows rows of the workspace in index order (search_entries_workspace),
+-- which finds the rank-1 rows quickly when a word is common, and keeps the
+-- result when it is certain: when the workspace has fewer rows than that,
+-- or enough of them have rank 1. Otherwise it reads the rank-1 candidates
+-- from the indexes on name_key and doc and sorts them, because the
+-- planner assumes matches spread evenly and would often walk most of the
+-- workspace in order when the rank-1 rows cluster late in name order.
+-- Rank 2 holds nearly all matches once ranks 0 and 1 have fewer than
+-- p_limit, so one query in the planner's choice suffices. EXECUTE plans
+-- each query for the call's values. The function runs with enable_seqscan
+-- off because a sequential scan reads the whole workspace and an index
+-- serves every plan it needs. Rows come back in search order, but callers
+-- sort again because a set-returning function promises none.
+CREATE FUNCTION search_entries_ranked(p_folded TEXT, p_email TEXT,
+    p1 TEXT, p2 TEXT, p3 TEXT, p4 TEXT, p_limit INTEGER)
+RETURNS TABLE (kind TEXT, subject_id TEXT, workspace_id TEXT, kind_order INTEGER, deal_id TEXT,
+    title TEXT, detail TEXT, name_key TEXT, rank INTEGER)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 AS $fn$
+DECLARE
+    -- $1 and $2 are p_folded and p_email, $3 p_folded as a LIKE prefix
+    -- pattern, $4 to $7 the word patterns, $8 the number of rows still
+    -- wanted and $9 head_rows.
+    workspace CONSTANT TEXT := $q$ FROM search_entries
+        WHERE workspace_id = current_setting('app.workspace_id', true)$q$;
+    words CONSTANT TEXT := $q$ doc LIKE $4 AND ($5 = '' OR doc LIKE $5)
+        AND ($6 = '' OR doc LIKE $6) AND ($7 = '' OR doc LIKE $7)$q$;
+    columns CONSTANT TEXT := 'SELECT kind, subject_id, workspace_id, kind_order, deal_id, title, detail, name_key, ';
+    in_order CONSTANT TEXT := ' ORDER BY kind_order, name_key, subject_id LIMIT $8';
+    -- When strpos finds ' ' || p_email || ' ' in ' ' || emails || ' ',
+    -- each space-separated word of p_email is a whole space-separated
+    -- token of emails. So the overlap (&&) always holds, and it lets the
+    -- GIN index on those tokens find the candidates; strpos decides.
+    exact CONSTANT TEXT := $q$ (name_key = $1 OR ($2 <> '' AND string_to_array(emails, ' ') && string_to_array($2, ' ')
+        AND strpos(' ' || emails || ' ', ' ' || $2 || ' ') > 0))$q$;
+    -- A document has a word that starts with p_folded when it starts with
+    -- p_folded or contains a space followed by it. Written on doc, rather
+    -- than on ' ' || doc, the condition can use the trigram index and has
+    -- statistics.
+    prefix CONSTANT TEXT := $q$ (name_key LIKE $3 OR doc LIKE $3 OR doc LIKE ('% ' || $3))$q$;
+    prefix_pattern CONSTANT TEXT := replace(replace(replace(p_folded, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+    head_rows CONSTANT INTEGER := 2000;
+    wanted INTEGER := p_limit;
+    found_rows BIGINT;
 BEGIN
-    RETURN QUERY EXECUTE $q$
-        SELECT * FROM search_entries
-        WHERE workspace_id = current_setting('app.workspace_id', true)
-          AND doc LIKE $1
-          AND ($2 = '' OR doc LIKE $2)
-          AND ($3 = '' OR doc LIKE $3)
-          AND ($4 = '' OR doc LIKE $4)$q$
-        USING p1, p2, p3, p4;
+    IF wanted <= 0 THEN
+        RETURN;
+    END IF;
+    -- Few rows have rank 0, so kind_order + 0 keeps the planner from
+    -- walking search_entries_workspace in order hoping to meet them early.
+    RETURN QUERY EXECUTE columns || '0' || workspace || ' AND' || words || ' AND' || exact
+        || ' ORDER BY kind_order + 0, name_key, subject_id LIMIT $8'
+        USING p_folded, p_email, prefix_pattern, p1, p2, p3, p4, wanted;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    wanted := wanted - found_rows;
+    IF wanted <= 0 THEN
+        RETURN;
+    END IF;
+
+    -- The head query returns no rows unless its result is certain. A
+    -- certain empty result runs the second query too, which then finds
+    -- nothing either. The head's ORDER BY ends with subject_id, so its
+    -- rows are a prefix of the workspace in search order.
+    RETURN QUERY EXECUTE 'WITH head AS MATERIALIZED (SELECT *,' || words || ' AND NOT' || exact || ' AND' || prefix
+        || ' AS ranked' || workspace || ' ORDER BY kind_order, name_key, subject_id LIMIT $9) '
+        || columns || '1 FROM head WHERE ranked AND ((SELECT count(*) FROM head) < $9 '
+        || 'OR (SELECT count(*) FROM head WHERE ranked) >= $8)' || in_order
+        USING p_folded, p_email, prefix_pattern, p1, p2, p3, p4, wanted, head_rows;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    IF found_rows = 0 THEN
+        -- kind_order + 0 keeps the planner from walking
+        -- search_entries_workspace in order.
+        RETURN QUERY EXECUTE columns || '1' || workspace || ' AND' || words || ' AND NOT' || exact || ' AND' || prefix
+            || ' ORDER BY kind_order + 0, name_key, subject_id LIMIT $8'
+            USING p_folded, p_email, prefix_pattern, p1, p2, p3, p4, wanted;
+        GET DIAGNOSTICS found_rows = ROW_COUNT;
+    END IF;
+    wanted := wanted - found_rows;
+    IF wanted <= 0 THEN
+        RETURN;
+    END IF;
+
+    RETURN QUERY EXECUTE columns || '2' || workspace || ' AND' || words || ' AND NOT' || exact || ' AND NOT' || prefix
+        || in_order
+        USING p_folded, p_email, prefix_pattern, p1, p2, p3, p4, wanted;
 END
 $fn$;
 -- A SECURITY DEFINER function resolves names in this schema only, with
@@ -117,8 +200,19 @@ $fn$;
 -- right to call it.
 DO $$
 BEGIN
-    EXECUTE format('ALTER FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) SET search_path = %I, pg_temp',
-        current_schema());
+    EXECUTE format('ALTER FUNCTION search_entries_ranked(TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INTEGER) '
+        'SET search_path = %I, pg_temp', current_schema());
+    ALTER FUNCTION search_entries_ranked(TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INTEGER) SET enable_seqscan = off;
 END
 $$;
-REVOKE ALL ON FUNCTION search_entries_matching(TEXT, TEXT, TEXT, TEXT) FROM PUBLIC;
+REVOKE ALL ON FUNCTION search_entries_ranked(TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INTEGER) FROM PUBLIC;
+
+-- Indexes for search_entries_ranked, so that a query with a common word
+-- finds its few exact and prefix matches without reading every row: a
+-- B-tree for name equality and prefix LIKE (text_pattern_ops compares
+-- bytes, so it serves LIKE 'x%' under any collation), and a GIN index over
+-- the email addresses as tokens. fastupdate is off so that a search never
+-- reads a long pending list after a bulk import.
+CREATE INDEX search_entries_name_key ON search_entries (workspace_id, name_key text_pattern_ops);
+CREATE INDEX search_entries_email_tokens ON search_entries USING gin (string_to_array(emails, ' '))
+    WITH (fastupdate = off);
