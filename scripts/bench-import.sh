@@ -2,12 +2,14 @@
 # Times a 100,000-row Google Contacts CSV import with "chatalott import" on
 # SQLite and on PostgreSQL and prints wall time and peak memory (GNU time).
 # It creates and drops its own PostgreSQL database, chatalott_import_bench,
-# on 127.0.0.1, and works in a temporary folder it deletes at the end.
+# and that database's application role on 127.0.0.1, and works in a
+# temporary folder it deletes at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-100000}
 work=$(mktemp -d)
-trap 'rm -rf "$work"; dropdb -h 127.0.0.1 -U postgres --if-exists chatalott_import_bench 2>/dev/null || true' EXIT
+trap 'rm -rf "$work"; dropdb -h 127.0.0.1 -U postgres --if-exists chatalott_import_bench 2>/dev/null || true
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP ROLE IF EXISTS chatalott_app_chatalott_import_bench" 2>/dev/null || true' EXIT
 
 go build -o "$work/chatalott" ./cmd/chatalott
 python3 - "$work/contacts.csv" "$rows" <<'PY'
