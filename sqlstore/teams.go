@@ -343,19 +343,21 @@ RETURNING workspace_id, role`, inviteID, userID, now).Scan(&workspaceID, &role)
 // member the event concerns. Those events store that member's user id as
 // the first word of detail, and user ids contain no space.
 var activitySQL = map[string]string{
-	Postgres: `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
-COALESCE(s.name, ''), COALESCE(s.email, ''), a.event, a.detail, a.created_at
-FROM team_activity a
-LEFT JOIN users u ON u.id = a.actor_id
-LEFT JOIN users s ON a.event IN ($3, $4, $5) AND s.id = split_part(a.detail, ' ', 1)
-WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`,
-	SQLite: `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
-COALESCE(s.name, ''), COALESCE(s.email, ''), a.event, a.detail, a.created_at
-FROM team_activity a
-LEFT JOIN users u ON u.id = a.actor_id
-LEFT JOIN users s ON a.event IN ($3, $4, $5) AND s.id = substr(a.detail, 1, instr(a.detail || ' ', ' ') - 1)
-WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`,
+	Postgres: activitySelect + `split_part(a.detail, ' ', 1)` + activityOrder,
+	SQLite:   activitySelect + `substr(a.detail, 1, instr(a.detail || ' ', ' ') - 1)` + activityOrder,
 }
+
+// activitySelect and activityOrder surround each dialect's expression for
+// the first word of detail.
+const (
+	activitySelect = `SELECT a.id, a.workspace_id, COALESCE(a.actor_id, ''), COALESCE(u.name, ''),
+COALESCE(s.name, ''), COALESCE(s.email, ''), a.event, a.detail, a.created_at
+FROM team_activity a
+LEFT JOIN users u ON u.id = a.actor_id
+LEFT JOIN users s ON a.event IN ($3, $4, $5) AND s.id = `
+	activityOrder = `
+WHERE a.workspace_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2`
+)
 
 // Activity implements teams.Store.
 func (s *TeamStore) Activity(ctx context.Context, workspaceID string, limit int) ([]*teams.Activity, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -231,7 +232,10 @@ func (b *browser) get(path string) *response {
 func (b *browser) post(path string, form url.Values) *response {
 	b.app.t.Helper()
 	if ws := b.currentWorkspace(); ws != "" && !form.Has("form_workspace") {
-		form = cloneValues(form)
+		form = maps.Clone(form)
+		if form == nil {
+			form = url.Values{}
+		}
 		form.Set("form_workspace", ws)
 	}
 	req, err := http.NewRequest(http.MethodPost, b.app.srv.URL+path, strings.NewReader(form.Encode()))
@@ -240,14 +244,6 @@ func (b *browser) post(path string, form url.Values) *response {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(req)
-}
-
-func cloneValues(form url.Values) url.Values {
-	c := url.Values{}
-	for k, v := range form {
-		c[k] = append([]string(nil), v...)
-	}
-	return c
 }
 
 // currentWorkspace returns the workspace that b's session works in, which

@@ -122,10 +122,7 @@ func (s *Server) handleCompanyView(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	c, err := s.Companies.Get(r.Context(), scope, id)
 	if err != nil {
-		s.renderMissing(w, r, err, "company", func(scope chatalott.Scope) error {
-			_, err := s.Companies.Get(r.Context(), scope, id)
-			return err
-		})
+		s.renderMissing(w, r, err, "company", lookupIn(r.Context(), s.Companies.Get, id))
 		return
 	}
 	data := companyViewData{Company: c}
@@ -147,10 +144,7 @@ func (s *Server) handleCompanyView(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCompanyEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Companies.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderMissing(w, r, err, "company", func(scope chatalott.Scope) error {
-			_, err := s.Companies.Get(r.Context(), scope, r.PathValue("id"))
-			return err
-		})
+		s.renderMissing(w, r, err, "company", lookupIn(r.Context(), s.Companies.Get, r.PathValue("id")))
 		return
 	}
 	s.render(w, r, http.StatusOK, "company_form", page{Title: "Edit " + c.Name, Data: newCompanyForm(c)})

@@ -78,10 +78,7 @@ func (s *Server) renderContactFormError(w http.ResponseWriter, r *http.Request, 
 func (s *Server) handleContactView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Contacts.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderMissing(w, r, err, "contact", func(scope chatalott.Scope) error {
-			_, err := s.Contacts.Get(r.Context(), scope, r.PathValue("id"))
-			return err
-		})
+		s.renderMissing(w, r, err, "contact", lookupIn(r.Context(), s.Contacts.Get, r.PathValue("id")))
 		return
 	}
 	company, err := s.Companies.OfContact(r.Context(), viewerFrom(r).Scope(), c.ID)
@@ -106,10 +103,7 @@ type contactViewData struct {
 func (s *Server) handleContactEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Contacts.Get(r.Context(), viewerFrom(r).Scope(), r.PathValue("id"))
 	if err != nil {
-		s.renderMissing(w, r, err, "contact", func(scope chatalott.Scope) error {
-			_, err := s.Contacts.Get(r.Context(), scope, r.PathValue("id"))
-			return err
-		})
+		s.renderMissing(w, r, err, "contact", lookupIn(r.Context(), s.Contacts.Get, r.PathValue("id")))
 		return
 	}
 	s.render(w, r, http.StatusOK, "contact_form", page{Title: "Edit " + c.DisplayName(), Data: newContactForm(c)})

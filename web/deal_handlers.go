@@ -144,10 +144,7 @@ func (s *Server) handleDealView(w http.ResponseWriter, r *http.Request) {
 	scope := viewerFrom(r).Scope()
 	detail, err := s.Deals.Detail(r.Context(), scope, r.PathValue("id"))
 	if err != nil {
-		s.renderMissing(w, r, err, "deal", func(scope chatalott.Scope) error {
-			_, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
-			return err
-		})
+		s.renderMissing(w, r, err, "deal", lookupIn(r.Context(), s.Deals.Get, r.PathValue("id")))
 		return
 	}
 	data := dealViewData{Detail: detail, PersonQuery: r.URL.Query().Get("person")}
@@ -170,10 +167,7 @@ func (s *Server) handleDealEdit(w http.ResponseWriter, r *http.Request) {
 	scope := viewerFrom(r).Scope()
 	d, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
 	if err != nil {
-		s.renderMissing(w, r, err, "deal", func(scope chatalott.Scope) error {
-			_, err := s.Deals.Get(r.Context(), scope, r.PathValue("id"))
-			return err
-		})
+		s.renderMissing(w, r, err, "deal", lookupIn(r.Context(), s.Deals.Get, r.PathValue("id")))
 		return
 	}
 	form, err := s.newDealForm(r.Context(), scope, d, d.AmountInput())

@@ -159,3 +159,10 @@ func isFormContentType(r *http.Request) bool {
 	mediaType, _, err := mime.ParseMediaType(ct)
 	return err == nil && mediaType == "application/x-www-form-urlencoded"
 }
+
+// isMultipart reports whether r carries a multipart form, as the import's
+// file upload, the one route that reads one, does.
+func isMultipart(r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "multipart/form-data"
+}

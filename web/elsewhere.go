@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/chatalott/chatalott"
@@ -15,6 +16,14 @@ type elsewhereData struct {
 	Workspace *accounts.Workspace
 	// Path is the record's page, opened again after the switch.
 	Path string
+}
+
+// lookupIn returns a renderMissing lookup that calls get for id.
+func lookupIn[T any](ctx context.Context, get func(context.Context, chatalott.Scope, string) (T, error), id string) func(chatalott.Scope) error {
+	return func(scope chatalott.Scope) error {
+		_, err := get(ctx, scope, id)
+		return err
+	}
 }
 
 // renderMissing answers a record lookup that failed with err. A record

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -320,13 +319,6 @@ func (s *Server) formFromOtherWorkspace(w http.ResponseWriter, r *http.Request, 
 	s.render(w, r, http.StatusConflict, "error", page{Title: "Switched to another workspace",
 		Data: s.otherWorkspaceMessage(r, v, formWorkspace)})
 	return true
-}
-
-// isMultipart reports whether r carries a multipart form, as the import's
-// file upload, the one route that reads one, does.
-func isMultipart(r *http.Request) bool {
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mediaType == "multipart/form-data"
 }
 
 // otherWorkspaceMessage explains why a form naming formWorkspace was not
