@@ -117,9 +117,11 @@ func (s *ContactStore) indexContactsBulk(ctx context.Context, tx *sql.Tx, scope 
 // each deal's company. Under row-level security PostgreSQL would not use
 // the trigram index for LIKE, so the function runs past the policy and
 // returns only rows of the transaction's workspace, and the query names
-// the workspace again. On SQLite the FTS5 trigram index matches $9, the
-// longest word when it has three or more characters (the trigram minimum);
-// a shorter query scans the workspace's rows.
+// the workspace again.
+//
+// On SQLite the FTS5 trigram index matches $9, the longest word, when it
+// has three or more characters (the trigram minimum). A shorter query scans
+// the workspace's rows.
 const (
 	searchColumns = `SELECT e.kind, e.subject_id, e.title,
   CASE WHEN e.kind = 'deal' THEN COALESCE((SELECT c.name FROM deals d JOIN companies c

@@ -262,6 +262,7 @@ func (b *browser) currentWorkspace() string {
 			token = c.Value
 		}
 	}
+
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return ""
@@ -276,6 +277,7 @@ func (b *browser) currentWorkspace() string {
 	if err := json.Unmarshal(payload, &claims); err != nil {
 		b.app.t.Fatalf("session cookie claims: %v", err)
 	}
+
 	var workspace string
 	err = b.app.db.SQL().QueryRowContext(context.Background(), `SELECT COALESCE(
     (SELECT m.workspace_id FROM memberships m WHERE m.workspace_id = s.workspace_id AND m.user_id = s.user_id),

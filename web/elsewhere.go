@@ -26,12 +26,11 @@ func lookupIn[T any](ctx context.Context, get func(context.Context, chatalott.Sc
 	}
 }
 
-// renderMissing answers a record lookup that failed with err. A record
-// that is not in the current workspace but in another workspace of the
-// viewer gets a 404 page that names that workspace and offers to switch;
-// find looks the record up in a given scope. A record of a workspace the
-// viewer is not a member of gets the plain 404, like one that does not
-// exist.
+// renderMissing writes the response to a record lookup that failed with
+// err, using find to look the record up in a given scope. A record in
+// another workspace of the viewer gets a 404 page that names that
+// workspace and offers to switch. A record of a workspace the viewer is not
+// a member of gets the plain 404, like one that does not exist.
 func (s *Server) renderMissing(w http.ResponseWriter, r *http.Request, err error, kind string, find func(scope chatalott.Scope) error) {
 	v := viewerFrom(r)
 	if chatalott.ErrorCode(err) != chatalott.ENotFound || s.Teams == nil || v == nil {

@@ -138,7 +138,7 @@ func (s *Server) handleResendVerification(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.Logger.Info("verification link sent again", "user_id", v.User.ID)
-	// The invite page asks to come back to it.
+	// The invite page sends next, so the browser returns there.
 	if r.PostForm.Get("next") == invitePath {
 		http.Redirect(w, r, invitePath+"?notice=verification-sent", http.StatusSeeOther)
 		return

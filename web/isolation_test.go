@@ -98,9 +98,9 @@ func fillWorkspace(t *testing.T, app *testApp, b *browser, email, workspace stri
 	return rec
 }
 
-// checkRowLevelSecurity shows the database's own wall on PostgreSQL, on
-// the workspaces the matrix filled: for every confined table, the
-// application's role sees no row without a workspace setting, and with
+// checkRowLevelSecurity checks the database's own wall on PostgreSQL, on
+// the workspaces the matrix filled. For every confined table, the
+// application's role reads no row without a workspace setting, and with
 // workspace's setting exactly the rows the owner counts for it.
 func checkRowLevelSecurity(t *testing.T, app *testApp, tables []string, workspace string) {
 	t.Helper()

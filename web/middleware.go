@@ -232,7 +232,8 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 
 // leaveLostWorkspace moves a session whose team is deleted, or no longer
 // has the user as a member, back to the personal workspace, so that the
-// page of this request says so once. It reports whether the move worked.
+// page of this request shows a notice once. It reports whether the move
+// worked.
 func (s *Server) leaveLostWorkspace(r *http.Request, sess *sessions.Session) bool {
 	if err := s.Teams.Store.SetSessionWorkspace(r.Context(), sess.ID, sess.UserID, ""); err != nil {
 		s.Logger.Error("move session back to the personal workspace", "user_id", sess.UserID,
@@ -283,7 +284,7 @@ var workspaceFreeForms = map[string]bool{
 	"POST /teams":             true, // creates a new team
 	"POST /invites/accept":    true, // joins the invite's team
 	// A follow-up's buttons name its id, which another workspace does not
-	// have, so a stale one answers 404.
+	// have, so a stale one gets 404.
 	"POST /follow-ups/{id}/done":   true,
 	"POST /follow-ups/{id}/snooze": true,
 	"POST /follow-ups/{id}/reopen": true,

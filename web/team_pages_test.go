@@ -24,8 +24,8 @@ func formActions(body string) []string {
 
 // TestPipelineFormsOnlyForManagers checks that the pipeline and deal pages
 // show the forms that change the stages to owners and admins only. A
-// member sees the stages read-only and gets 403 from every pipeline route
-// that changes them, and nothing changes.
+// member gets the stages read-only and 403 from every pipeline route that
+// changes them, and no table changes.
 func TestPipelineFormsOnlyForManagers(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, app *testApp) {
 		ann, carl, bob := teamOfThree(t, app)

@@ -52,7 +52,7 @@ func (b *browser) acceptInvite(token string) (page, accept *response) {
 }
 
 // requireMovedBack checks that b's next request, for path, finds b's team
-// gone: the page it gets, in the personal workspace, says so.
+// gone: the page it gets, in the personal workspace, shows the notice.
 func (b *browser) requireMovedBack(path string) *response {
 	b.app.t.Helper()
 	resp := b.get(path)

@@ -274,13 +274,13 @@ func TestTeamFormsAskToConfirm(t *testing.T) {
 			`<form method="post" action="/team/leave" data-confirm="Leave the team `+teamName+`? You lose access to its data until someone invites you again.">`,
 			`<form method="post" action="/team/invites/`+inviteID+`/revoke" class="inline" data-confirm="Revoke the invite to pending@example.com?`)
 		for _, action := range []string{"remove", "transfer", "leave", "revoke"} {
-			page, who := owner, "owner"
+			page, role := owner, "owner"
 			if action == "leave" {
-				page, who = admin, "admin"
+				page, role = admin, "admin"
 			}
 			forms := regexp.MustCompile(`<form method="post" action="/team/[^"]*`+action+`"[^>]*>`).FindAllString(page, -1)
 			if len(forms) == 0 {
-				t.Errorf("%s's team page has no %s form", who, action)
+				t.Errorf("%s's team page has no %s form", role, action)
 			}
 			for _, form := range forms {
 				if !strings.Contains(form, ` data-confirm="`) {

@@ -137,7 +137,8 @@ func TestServeEmbeddedDefaults(t *testing.T) {
 	}
 }
 
-// getBody fetches url and returns its body, failing t unless it answers 200.
+// getBody fetches url and returns its body, failing t unless the status is
+// 200.
 func getBody(t *testing.T, client *http.Client, url string) string {
 	t.Helper()
 	resp, err := client.Get(url)

@@ -166,6 +166,7 @@ func OpenSeparateDatabase(t testing.TB) *sqlstore.DB {
 	base := PostgresURL()
 	admin := connectAdmin(t, base)
 	name := randomName()
+
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil { // #nosec G202 -- randomName returns "test_" and hex digits
 		t.Fatalf("sqlstoretest: create database: %v", err)
 	}
@@ -178,6 +179,7 @@ func OpenSeparateDatabase(t testing.TB) *sqlstore.DB {
 	if err != nil {
 		t.Fatalf("sqlstoretest: open database %s: %v", name, err)
 	}
+
 	t.Cleanup(func() {
 		role := db.AppRole()
 		db.Close()
